@@ -140,4 +140,3 @@ func show(v any) string {
 	}
 	return fmt.Sprintf("%v (%T)", v, v)
 }
-
