@@ -23,14 +23,15 @@ const StackId = "PrivatePull"
 // ContainerPort is the port the default image's server listens on.
 const ContainerPort = 8080
 
-// Build reads the app's context, registers the app-wide checks (cdk-nag
-// when Config.Nag) and adds the stack. It returns an error for bad context;
+// Build reads the app's context, registers the app-wide checks (the
+// pull-path rules, and cdk-nag when Config.Nag) and adds the stack. It returns an error for bad context;
 // props errors of the library panic with *privatepull.Error.
 func Build(app awscdk.App) (awscdk.Stack, error) {
 	cfg, err := ConfigFromContext(app.Node())
 	if err != nil {
 		return nil, err
 	}
+	awscdk.Validations_Of(app).AddPlugins(privatepull.SharedPullPathPlugin())
 	if cfg.Nag {
 		awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
 	}

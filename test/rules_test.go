@@ -1,0 +1,156 @@
+package test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsecr"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/privatepull/privatepull/constructs/privatepull"
+)
+
+// ruleIds lists the pull-path rules; each has a fixture that breaks it.
+var ruleIds = []string{
+	"ECR-API", "ECR-DKR", "PRIVATE-DNS", "S3-INTERFACE", "S3-GATEWAY", "S3-EGRESS",
+	"ENDPOINT-EGRESS", "ENDPOINT-INGRESS", "VPC-DNS", "S3-POLICY", "ENDPOINT-POLICY",
+	"LOGS-ENDPOINT", "SECRETS-ENDPOINT", "EXEC-ENDPOINT", "PUBLIC-IP", "EXECUTION-ROLE",
+}
+
+// ruleIdsOf returns the distinct rule ids of findings.
+func ruleIdsOf(findings []privatepull.Finding) []string {
+	var ids []string
+	for _, f := range findings {
+		if !slices.Contains(ids, f.RuleID) {
+			ids = append(ids, f.RuleID)
+		}
+	}
+	return ids
+}
+
+func TestRulesEachFixtureBreaksExactlyItsRule(t *testing.T) {
+	for _, id := range ruleIds {
+		file := filepath.Join("testdata", "rules", strings.ToLower(id)+".json")
+		t.Run(id, func(t *testing.T) {
+			findings, err := privatepull.CheckTemplate(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := ruleIdsOf(findings); !slices.Equal(got, []string{privatepull.RuleIdPrefix + id}) {
+				t.Errorf("%s: got rules %v, want only %s%s", file, got, privatepull.RuleIdPrefix, id)
+			}
+			for _, f := range findings {
+				if f.Severity != "error" || f.Resource == "" || len(f.Message) < 40 {
+					t.Errorf("finding %+v: want severity error, a resource and a message that says what to fix", f)
+				}
+			}
+		})
+	}
+}
+
+func TestRulesPassOnCompletePaths(t *testing.T) {
+	good, _ := filepath.Glob("testdata/rules/good*")
+	if len(good) < 3 {
+		t.Fatalf("only %d passing fixtures", len(good))
+	}
+	// every golden template (CDK-made by the library) passes too
+	golden, _ := filepath.Glob("testdata/*.template.json")
+	for _, file := range append(good, golden...) {
+		findings, err := privatepull.CheckTemplate(file)
+		if err != nil || len(findings) > 0 {
+			t.Errorf("%s: %v %+v", file, err, findings)
+		}
+	}
+}
+
+func TestRulesCatchTheSeedBug(t *testing.T) {
+	findings, err := privatepull.CheckTemplate("testdata/rules/seed-bug.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ruleIdsOf(findings); !slices.Equal(got, []string{"PRIVATEPULL-S3-EGRESS"}) {
+		t.Errorf("got %v", got)
+	}
+	if !strings.Contains(findings[0].Message, "starport-layer-bucket") {
+		t.Errorf("message %q does not name the error users see", findings[0].Message)
+	}
+}
+
+func TestCheckTemplateErrors(t *testing.T) {
+	dir := t.TempDir()
+	broken := filepath.Join(dir, "broken.json")
+	os.WriteFile(broken, []byte(`{"Resources": {`), 0o644)
+	for _, file := range []string{filepath.Join(dir, "missing.json"), broken} {
+		if _, err := privatepull.CheckTemplate(file); err == nil {
+			t.Errorf("%s: no error", file)
+		}
+	}
+}
+
+// seedStack is the hand-written L2 version from the AWS docs: endpoints and a
+// gateway are there, but the task group's egress reaches only the endpoints.
+func seedStack(app awscdk.App) awscdk.Stack {
+	stack := awscdk.NewStack(app, jsii.String("Seed"), nil)
+	vpc := isolatedVpc(stack)
+	vpc.AddGatewayEndpoint(jsii.String("S3"), &awsec2.GatewayVpcEndpointOptions{Service: awsec2.GatewayVpcEndpointAwsService_S3()})
+	epGroup := awsec2.NewSecurityGroup(stack, jsii.String("EndpointGroup"), &awsec2.SecurityGroupProps{Vpc: vpc})
+	taskGroup := awsec2.NewSecurityGroup(stack, jsii.String("TaskGroup"), &awsec2.SecurityGroupProps{Vpc: vpc, AllowAllOutbound: jsii.Bool(false)})
+	for id, svc := range map[string]awsec2.InterfaceVpcEndpointAwsService{
+		"EcrApi": awsec2.InterfaceVpcEndpointAwsService_ECR(), "EcrDkr": awsec2.InterfaceVpcEndpointAwsService_ECR_DOCKER(),
+		"Logs": awsec2.InterfaceVpcEndpointAwsService_CLOUDWATCH_LOGS(),
+	} {
+		vpc.AddInterfaceEndpoint(jsii.String(id), &awsec2.InterfaceVpcEndpointOptions{Service: svc, SecurityGroups: &[]awsec2.ISecurityGroup{epGroup}, Open: jsii.Bool(false)})
+	}
+	taskGroup.Connections().AllowTo(epGroup, awsec2.Port_Tcp(jsii.Number(443)), nil)
+	task := awsecs.NewFargateTaskDefinition(stack, jsii.String("Task"), nil)
+	task.AddContainer(jsii.String("App"), &awsecs.ContainerDefinitionOptions{
+		Image:   awsecs.ContainerImage_FromEcrRepository(awsecr.Repository_FromRepositoryName(stack, jsii.String("Repo"), jsii.String("team/app")), nil),
+		Logging: awsecs.LogDriver_AwsLogs(&awsecs.AwsLogDriverProps{StreamPrefix: jsii.String("app")}),
+	})
+	awsecs.NewFargateService(stack, jsii.String("Service"), &awsecs.FargateServiceProps{
+		Cluster: awsecs.NewCluster(stack, jsii.String("Cluster"), &awsecs.ClusterProps{Vpc: vpc}), TaskDefinition: task,
+		SecurityGroups: &[]awsec2.ISecurityGroup{taskGroup}, MinHealthyPercent: jsii.Number(100),
+	})
+	return stack
+}
+
+func TestRulesFailSynthOfAHandWrittenStackWithTheSeedBug(t *testing.T) {
+	// GIVEN an app with the pull-path plugin that fails synth itself on errors
+	app := newApp(map[string]any{"@aws-cdk/core:failSynthOnValidationErrors": true}, false)
+	awscdk.Validations_Of(app).AddPlugins(privatepull.SharedPullPathPlugin())
+	seedStack(app)
+	// WHEN it synthesizes, THEN synth fails, and the report names the rule and the service
+	if err := catch(func() { app.Synth(nil) }); err == nil || !strings.Contains(err.Error(), "Validation failed") {
+		t.Errorf("synth: got %v, want a validation failure", err)
+	}
+	raw, err := os.ReadFile(filepath.Join(*app.Outdir(), "validation-report.json"))
+	if err != nil || !strings.Contains(string(raw), "PRIVATEPULL-S3-EGRESS") || !strings.Contains(string(raw), "Seed/Service/Service") {
+		t.Errorf("report: %v\n%.2000s", err, raw)
+	}
+}
+
+func TestRulesReportTheSeedBugToTheCLI(t *testing.T) {
+	// GIVEN an app as the CLI runs it (the CLI reads the report and fails)
+	app := newApp(nil, false)
+	awscdk.Validations_Of(app).AddPlugins(privatepull.SharedPullPathPlugin())
+	seedStack(app)
+	out := app.Synth(nil).Directory()
+	raw, err := os.ReadFile(filepath.Join(*out, "validation-report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var report struct {
+		Success bool
+	}
+	json.Unmarshal(raw, &report)
+	if report.Success || !strings.Contains(string(raw), "PRIVATEPULL-S3-EGRESS") {
+		t.Errorf("validation report: success=%v, want false with PRIVATEPULL-S3-EGRESS:\n%.2000s", report.Success, raw)
+	}
+}
