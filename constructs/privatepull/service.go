@@ -1,12 +1,17 @@
 package privatepull
 
 import (
+	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -67,6 +72,93 @@ type FargateServiceProps struct {
 	//
 	// Default: false; the root filesystem is read-only.
 	WritableRootFilesystem *bool
+	// Secrets are environment variables taken from Secrets Manager or SSM
+	// parameters (awsecs.Secret_FromSecretsManager, _FromSsmParameter). The
+	// endpoint set gains the secretsmanager or ssm endpoint they need, and
+	// the execution role may read exactly these.
+	//
+	// Default: none.
+	Secrets *map[string]awsecs.Secret
+	// SecretsKey is the customer-managed KMS key that encrypts Secrets. The
+	// endpoint set gains the kms endpoint, and the execution role may decrypt
+	// with this key.
+	//
+	// Default: none; the secrets use AWS-managed keys.
+	SecretsKey awskms.IKey
+	// Sidecars are further containers of the task, each with its own log
+	// stream; the endpoint set gains what their secrets need.
+	//
+	// Default: none.
+	Sidecars *[]*SidecarProps
+	// EnableExecuteCommand turns on ECS Exec. The endpoint set gains the
+	// ssmmessages endpoint, and the task role the permissions of the channel.
+	//
+	// Default: false.
+	EnableExecuteCommand *bool
+	// ExecKey is a customer-managed KMS key that encrypts ECS Exec sessions;
+	// it needs EnableExecuteCommand and a cluster created here. The endpoint
+	// set gains the kms endpoint.
+	//
+	// Default: none; sessions use TLS only.
+	ExecKey awskms.IKey
+	// LoadBalancer puts an internal Application Load Balancer in front of
+	// the service; it needs ContainerPort.
+	//
+	// Default: none.
+	LoadBalancer *LoadBalancerProps
+	// PullThroughCachePrefix is the repository prefix of an ECR pull-through
+	// cache rule (e.g. "ecr-public") when Image comes from that cache: the
+	// execution role may then pull, import upstream images into, and create
+	// repositories under PREFIX/. The first pull of an upstream image needs a
+	// route to the internet; an isolated VPC can pull only images already
+	// cached (synth warns).
+	//
+	// Default: none.
+	PullThroughCachePrefix *string
+}
+
+// SidecarProps describes a further container of the task.
+type SidecarProps struct {
+	// Name is the container's name. Required.
+	Name *string
+	// Image is the container image, from a private ECR repository. Required.
+	Image awsecs.ContainerImage
+	// Essential stops the task when this container stops.
+	//
+	// Default: true, as in ECS.
+	Essential *bool
+	// Port is the port the container listens on. Default: none.
+	Port *float64
+	// Environment holds environment variables. Default: none.
+	Environment *map[string]*string
+	// Command overrides the image's command. Default: the image's command.
+	Command *[]*string
+	// Secrets are environment variables from Secrets Manager or SSM
+	// parameters, as FargateServiceProps.Secrets. Default: none.
+	Secrets *map[string]awsecs.Secret
+	// WritableRootFilesystem lets the container write to its root
+	// filesystem. Default: false.
+	WritableRootFilesystem *bool
+}
+
+// LoadBalancerProps configures the internal load balancer of a service.
+type LoadBalancerProps struct {
+	// ListenerPort is the balancer's HTTP port.
+	//
+	// Default: 80.
+	ListenerPort *float64
+	// HealthCheckPath is the path the target group checks.
+	//
+	// Default: "/".
+	HealthCheckPath *string
+	// Subnets are the balancer's subnets; they must not be public.
+	//
+	// Default: the task subnets.
+	Subnets *awsec2.SubnetSelection
+	// AllowFrom is who may reach the listener.
+	//
+	// Default: the VPC's IPv4 CIDR.
+	AllowFrom awsec2.IPeer
 }
 
 // FargateService is an ECS Fargate service whose tasks pull their private ECR
@@ -85,6 +177,8 @@ type FargateService interface {
 	SecurityGroup() awsec2.ISecurityGroup
 	// Endpoints returns the endpoint set the tasks use.
 	Endpoints() Endpoints
+	// LoadBalancer returns the internal load balancer, or nil.
+	LoadBalancer() awselasticloadbalancingv2.ApplicationLoadBalancer
 }
 
 type fargateService struct {
@@ -94,6 +188,7 @@ type fargateService struct {
 	container awsecs.ContainerDefinition
 	group     awsec2.ISecurityGroup
 	endpoints Endpoints
+	lb        awselasticloadbalancingv2.ApplicationLoadBalancer
 }
 
 func (s *fargateService) Service() awsecs.FargateService               { return s.service }
@@ -101,6 +196,9 @@ func (s *fargateService) TaskDefinition() awsecs.FargateTaskDefinition { return 
 func (s *fargateService) Container() awsecs.ContainerDefinition        { return s.container }
 func (s *fargateService) SecurityGroup() awsec2.ISecurityGroup         { return s.group }
 func (s *fargateService) Endpoints() Endpoints                         { return s.endpoints }
+func (s *fargateService) LoadBalancer() awselasticloadbalancingv2.ApplicationLoadBalancer {
+	return s.lb
+}
 
 // NewFargateService creates a Fargate service with a complete private pull
 // path. It panics with an *Error when props cannot make a working path.
@@ -125,9 +223,14 @@ func NewFargateService(scope constructs.Construct, id *string, props *FargateSer
 
 	cluster := props.Cluster
 	if cluster == nil {
+		var exec *awsecs.ExecuteCommandConfiguration
+		if props.ExecKey != nil {
+			exec = &awsecs.ExecuteCommandConfiguration{KmsKey: props.ExecKey, Logging: awsecs.ExecuteCommandLogging_DEFAULT}
+		}
 		cluster = awsecs.NewCluster(s, jsii.String("Cluster"), &awsecs.ClusterProps{
-			Vpc:                 props.Vpc,
-			ContainerInsightsV2: awsecs.ContainerInsights_ENABLED,
+			Vpc:                         props.Vpc,
+			ContainerInsightsV2:         awsecs.ContainerInsights_ENABLED,
+			ExecuteCommandConfiguration: exec,
 		})
 	}
 	retention := props.LogRetention
@@ -140,43 +243,197 @@ func NewFargateService(scope constructs.Construct, id *string, props *FargateSer
 		Cpu:            orNumber(props.Cpu, 256),
 		MemoryLimitMiB: orNumber(props.MemoryLimitMiB, 512),
 	})
-	var ports *[]*awsecs.PortMapping
-	if props.ContainerPort != nil {
-		ports = &[]*awsecs.PortMapping{{ContainerPort: props.ContainerPort}}
-	}
-	s.container = s.taskDef.AddContainer(jsii.String("App"), &awsecs.ContainerDefinitionOptions{
-		Image:                  props.Image,
-		Logging:                awsecs.LogDriver_AwsLogs(&awsecs.AwsLogDriverProps{LogGroup: logGroup, StreamPrefix: jsii.String("app")}),
-		PortMappings:           ports,
-		Environment:            props.Environment,
-		Command:                props.Command,
-		ReadonlyRootFilesystem: jsii.Bool(props.WritableRootFilesystem == nil || !*props.WritableRootFilesystem),
+	s.container = s.addContainer(logGroup, &SidecarProps{
+		Name: jsii.String("App"), Image: props.Image, Port: props.ContainerPort, Environment: props.Environment,
+		Command: props.Command, Secrets: props.Secrets, WritableRootFilesystem: props.WritableRootFilesystem,
 	})
-	if err := checkImageName(s.container.ImageName()); err != nil {
-		panic(err)
+	for _, sc := range deref(props.Sidecars) {
+		s.addContainer(logGroup, sc)
+	}
+	if key := props.SecretsKey; key != nil {
+		eps.AddInterfaceEndpoint(Kms)
+		key.GrantDecrypt(s.taskDef.ObtainExecutionRole())
+	}
+	if prefix := props.PullThroughCachePrefix; prefix != nil {
+		s.allowPullThroughCache(*prefix)
 	}
 	if policy := s.taskDef.ExecutionRole().Node().TryFindChild(jsii.String("DefaultPolicy")); policy != nil {
 		acknowledge(policy, "AwsSolutions-IAM5",
 			"ecr:GetAuthorizationToken has no resource; the pull actions are limited to the image's repository", "Resource::*")
 	}
 
+	exec := props.EnableExecuteCommand != nil && *props.EnableExecuteCommand
+	if exec {
+		eps.AddInterfaceEndpoint(SsmMessages)
+		if props.ExecKey != nil {
+			eps.AddInterfaceEndpoint(Kms)
+		}
+	}
 	s.group = awsec2.NewSecurityGroup(s, jsii.String("SecurityGroup"), &awsec2.SecurityGroupProps{
 		Vpc:              props.Vpc,
 		Description:      jsii.String("privatepull tasks: no egress of their own; the endpoint client group carries it"),
 		AllowAllOutbound: jsii.Bool(false),
 	})
 	s.service = awsecs.NewFargateService(s, jsii.String("Service"), &awsecs.FargateServiceProps{
-		Cluster:           cluster,
-		TaskDefinition:    s.taskDef,
-		DesiredCount:      orNumber(props.DesiredCount, 1),
-		AssignPublicIp:    jsii.Bool(false),
-		VpcSubnets:        taskSubnets,
-		SecurityGroups:    &[]awsec2.ISecurityGroup{s.group, eps.ClientSecurityGroup()},
-		MinHealthyPercent: jsii.Number(100),
-		CircuitBreaker:    &awsecs.DeploymentCircuitBreaker{Enable: jsii.Bool(true), Rollback: jsii.Bool(true)},
+		Cluster:              cluster,
+		TaskDefinition:       s.taskDef,
+		DesiredCount:         orNumber(props.DesiredCount, 1),
+		AssignPublicIp:       jsii.Bool(false),
+		VpcSubnets:           taskSubnets,
+		SecurityGroups:       &[]awsec2.ISecurityGroup{s.group, eps.ClientSecurityGroup()},
+		MinHealthyPercent:    jsii.Number(100),
+		CircuitBreaker:       &awsecs.DeploymentCircuitBreaker{Enable: jsii.Bool(true), Rollback: jsii.Bool(true)},
+		EnableExecuteCommand: props.EnableExecuteCommand,
 	})
+	if exec {
+		if policy := s.taskDef.TaskRole().Node().TryFindChild(jsii.String("DefaultPolicy")); policy != nil {
+			acknowledge(policy, "AwsSolutions-IAM5", "the ECS Exec channel actions (ssmmessages) support no resource-level permissions", "Resource::*")
+		}
+	}
+	if props.LoadBalancer != nil {
+		s.lb = s.addLoadBalancer(props.Vpc, taskSubnets, props.LoadBalancer, *props.ContainerPort)
+	}
 	s.service.Node().AddDependency(eps)
 	return s
+}
+
+// addContainer adds a container that logs to logGroup under its own stream
+// prefix, and gives the endpoint set what its secrets need.
+func (s *fargateService) addContainer(logGroup awslogs.ILogGroup, c *SidecarProps) awsecs.ContainerDefinition {
+	var ports *[]*awsecs.PortMapping
+	if c.Port != nil {
+		ports = &[]*awsecs.PortMapping{{ContainerPort: c.Port}}
+	}
+	container := s.taskDef.AddContainer(c.Name, &awsecs.ContainerDefinitionOptions{
+		Image:                  c.Image,
+		Essential:              c.Essential,
+		Logging:                awsecs.LogDriver_AwsLogs(&awsecs.AwsLogDriverProps{LogGroup: logGroup, StreamPrefix: jsii.String(strings.ToLower(*c.Name))}),
+		PortMappings:           ports,
+		Environment:            c.Environment,
+		Command:                c.Command,
+		Secrets:                c.Secrets,
+		ReadonlyRootFilesystem: jsii.Bool(c.WritableRootFilesystem == nil || !*c.WritableRootFilesystem),
+	})
+	if err := checkImageName(container.ImageName()); err != nil {
+		panic(err)
+	}
+	stack := awscdk.Stack_Of(s)
+	for _, secret := range deref2(c.Secrets) {
+		for _, service := range secretServices(stack, secret) {
+			s.endpoints.AddInterfaceEndpoint(service)
+		}
+	}
+	return container
+}
+
+// allowPullThroughCache lets the execution role pull from, import into and
+// create repositories under prefix/, and warns that a first pull needs the
+// internet.
+func (s *fargateService) allowPullThroughCache(prefix string) {
+	stack := awscdk.Stack_Of(s)
+	role := s.taskDef.ObtainExecutionRole()
+	role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions:   jsii.Strings("ecr:GetAuthorizationToken"),
+		Resources: jsii.Strings("*"),
+	}))
+	role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions: jsii.Strings(append(slices.Clone(pullActions), "ecr:BatchImportUpstreamImage", "ecr:CreateRepository")...),
+		Resources: jsii.Strings(fmt.Sprintf("arn:%s:ecr:%s:%s:repository/%s/*",
+			*stack.Partition(), *stack.Region(), *stack.Account(), prefix)),
+	}))
+	awscdk.Annotations_Of(s).AddWarningV2(jsii.String("privatepull:pullThroughCacheFirstPull"), jsii.String(
+		"the image comes from the pull-through cache "+prefix+"/: its first pull fetches the upstream image, which needs a route to the internet; "+
+			"in a VPC without one, pull the image once from elsewhere (or create the cached repository) before the tasks start"), nil)
+}
+
+// addLoadBalancer puts an internal HTTP load balancer in front of the
+// service; only it may reach the tasks, on the container port.
+func (s *fargateService) addLoadBalancer(vpc awsec2.IVpc, taskSubnets *awsec2.SubnetSelection, p *LoadBalancerProps, port float64) awselasticloadbalancingv2.ApplicationLoadBalancer {
+	subnets := p.Subnets
+	if subnets == nil {
+		subnets = taskSubnets
+	}
+	group := awsec2.NewSecurityGroup(s, jsii.String("LoadBalancerSecurityGroup"), &awsec2.SecurityGroupProps{
+		Vpc:              vpc,
+		Description:      jsii.String("privatepull load balancer: listener from AllowFrom, targets on the container port"),
+		AllowAllOutbound: jsii.Bool(false),
+	})
+	lb := awselasticloadbalancingv2.NewApplicationLoadBalancer(s, jsii.String("LoadBalancer"), &awselasticloadbalancingv2.ApplicationLoadBalancerProps{
+		Vpc:                     vpc,
+		InternetFacing:          jsii.Bool(false),
+		VpcSubnets:              subnets,
+		SecurityGroup:           group,
+		DropInvalidHeaderFields: jsii.Bool(true),
+	})
+	listenerPort := orNumber(p.ListenerPort, 80)
+	from := p.AllowFrom
+	if from == nil {
+		from = awsec2.Peer_Ipv4(vpc.VpcCidrBlock())
+	}
+	group.AddIngressRule(from, awsec2.Port_Tcp(listenerPort), jsii.String("to the listener"), nil)
+	listener := lb.AddListener(jsii.String("Http"), &awselasticloadbalancingv2.BaseApplicationListenerProps{
+		Port:     listenerPort,
+		Protocol: awselasticloadbalancingv2.ApplicationProtocol_HTTP,
+		Open:     jsii.Bool(false),
+	})
+	path := p.HealthCheckPath
+	if path == nil {
+		path = jsii.String("/")
+	}
+	listener.AddTargets(jsii.String("Service"), &awselasticloadbalancingv2.AddApplicationTargetsProps{
+		Port:        jsii.Number(port),
+		Protocol:    awselasticloadbalancingv2.ApplicationProtocol_HTTP,
+		Targets:     &[]awselasticloadbalancingv2.IApplicationLoadBalancerTarget{s.service},
+		HealthCheck: &awselasticloadbalancingv2.HealthCheck{Path: path},
+	})
+	acknowledge(lb, "AwsSolutions-ELB2",
+		"an internal balancer of the service; access logs need a bucket of the user's (LoadBalancer().LogAccessLogs)")
+	return lb
+}
+
+// secretServices returns the endpoints a secret is read through: the
+// secretsmanager one for a Secrets Manager secret, the ssm one for a
+// parameter, both when the ARN does not tell.
+func secretServices(stack awscdk.Stack, secret awsecs.Secret) []InterfaceService {
+	arn := *stack.ToJsonString(secret.Arn(), nil)
+	switch {
+	case strings.Contains(arn, ":secretsmanager:"):
+		return []InterfaceService{SecretsManager}
+	case strings.Contains(arn, ":ssm:") || strings.Contains(arn, ":parameter"):
+		return []InterfaceService{Ssm}
+	}
+	switch resourceTypeOf(secret.Arn()) {
+	case "AWS::SecretsManager::Secret":
+		return []InterfaceService{SecretsManager}
+	case "AWS::SSM::Parameter":
+		return []InterfaceService{Ssm}
+	}
+	return []InterfaceService{SecretsManager, Ssm}
+}
+
+// resourceTypeOf returns the CloudFormation type of the resource a Ref or
+// GetAtt token points at, or "".
+func resourceTypeOf(token *string) (typ string) {
+	defer func() {
+		if recover() != nil {
+			typ = ""
+		}
+	}()
+	ref, ok := awscdk.Tokenization_Reverse(token, nil).(awscdk.Reference)
+	if !ok {
+		return ""
+	}
+	if res, ok := ref.Target().(awscdk.CfnResource); ok {
+		return *res.CfnResourceType()
+	}
+	return ""
+}
+
+func deref2[K comparable, V any](m *map[K]V) map[K]V {
+	if m == nil {
+		return nil
+	}
+	return *m
 }
 
 // SharedEndpoints returns the one Endpoints set privatepull keeps for vpc in

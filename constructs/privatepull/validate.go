@@ -2,9 +2,12 @@ package privatepull
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
 )
 
 // validate checks props and returns the subnet selection the endpoints
@@ -16,6 +19,19 @@ func (p *EndpointsProps) validate() (*awsec2.SubnetSelection, error) {
 	if id := p.S3PrefixListId; id != nil && !unresolved(id) && !prefixListIdPattern.MatchString(*id) {
 		return nil, errorf("EndpointsProps.S3PrefixListId", strconv.Quote(*id),
 			"the id of the managed prefix list com.amazonaws.REGION.s3, like pl-63a5400a")
+	}
+	if err := p.Existing.validate(); err != nil {
+		return nil, err
+	}
+	for _, s := range deref(p.Services) {
+		if _, ok := services[s]; !ok {
+			return nil, errorf("EndpointsProps.Services", strconv.Quote(string(s)), "one of ecr.api, ecr.dkr, logs, secretsmanager, ssm, kms, ssmmessages")
+		}
+	}
+	for _, a := range deref(p.PrincipalAccounts) {
+		if a == nil || !unresolved(a) && !accountPattern.MatchString(*a) {
+			return nil, errorf("EndpointsProps.PrincipalAccounts", show(a), "12-digit AWS account ids")
+		}
 	}
 	sel := p.Subnets
 	if sel == nil {
@@ -33,6 +49,40 @@ func (p *EndpointsProps) validate() (*awsec2.SubnetSelection, error) {
 		return nil, err
 	}
 	return sel, nil
+}
+
+var (
+	accountPattern    = regexp.MustCompile(`^[0-9]{12}$`)
+	endpointIdPattern = regexp.MustCompile(`^vpce-[0-9a-f]{8,17}$`)
+)
+
+func (x *ExistingEndpoints) validate() error {
+	if x == nil {
+		return nil
+	}
+	for service, id := range x.InterfaceEndpointIds {
+		if _, ok := services[service]; !ok {
+			return errorf("ExistingEndpoints.InterfaceEndpointIds", strconv.Quote(string(service)), "keys among ecr.api, ecr.dkr, logs, secretsmanager, ssm, kms, ssmmessages")
+		}
+		if id == nil || !unresolved(id) && !endpointIdPattern.MatchString(*id) {
+			return errorf("ExistingEndpoints.InterfaceEndpointIds["+string(service)+"]", show(id), "an interface endpoint id like vpce-0123456789abcdef0")
+		}
+	}
+	if len(x.InterfaceEndpointIds) > 0 && x.SecurityGroup == nil {
+		return errorf("ExistingEndpoints.SecurityGroup", "", "the security group of the existing interface endpoints, so that the client group can reach them")
+	}
+	if id := x.S3GatewayEndpointId; id != nil && !unresolved(id) && !endpointIdPattern.MatchString(*id) {
+		return errorf("ExistingEndpoints.S3GatewayEndpointId", show(id), "a gateway endpoint id like vpce-0123456789abcdef0")
+	}
+	return nil
+}
+
+// show prints an optional string value for an error.
+func show(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return strconv.Quote(*s)
 }
 
 // selectSubnets selects subnets, turning the VPC's refusal (a jsii
@@ -90,12 +140,113 @@ func (p *FargateServiceProps) validate() error {
 	if n := p.DesiredCount; n != nil && (*n < 0 || *n != float64(int64(*n))) {
 		return errorf("FargateServiceProps.DesiredCount", num(*n), "a whole number, 0 or more")
 	}
-	if port := p.ContainerPort; port != nil && (*port < 1 || *port > 65535 || *port != float64(int64(*port))) {
+	if port := p.ContainerPort; port != nil && !isPort(*port) {
 		return errorf("FargateServiceProps.ContainerPort", num(*port), "a port from 1 to 65535")
+	}
+	names := map[string]bool{"App": true}
+	for i, sc := range deref(p.Sidecars) {
+		field := fmt.Sprintf("FargateServiceProps.Sidecars[%d]", i)
+		switch {
+		case sc == nil || sc.Name == nil || !containerNamePattern.MatchString(*sc.Name):
+			return errorf(field+".Name", sidecarName(sc), "a container name of letters, digits, _ and - (up to 255)")
+		case names[*sc.Name]:
+			return errorf(field+".Name", strconv.Quote(*sc.Name), "a name no other container of the task has (the main one is App)")
+		case sc.Image == nil:
+			return errorf(field+".Image", "", "a container image in a private ECR repository")
+		case sc.Port != nil && !isPort(*sc.Port):
+			return errorf(field+".Port", num(*sc.Port), "a port from 1 to 65535")
+		}
+		names[*sc.Name] = true
+	}
+	exec := p.EnableExecuteCommand != nil && *p.EnableExecuteCommand
+	switch {
+	case p.ExecKey != nil && !exec:
+		return errorf("FargateServiceProps.ExecKey", "a key with EnableExecuteCommand off", "EnableExecuteCommand true, or no ExecKey")
+	case p.ExecKey != nil && p.Cluster != nil:
+		return errorf("FargateServiceProps.ExecKey", "a key with a cluster given in Cluster",
+			"no ExecKey: set the key in the cluster's ExecuteCommandConfiguration (the service then needs the kms endpoint: EndpointsProps.Services)")
+	}
+	if prefix := p.PullThroughCachePrefix; prefix != nil && !repositoryPrefixPattern.MatchString(*prefix) {
+		return errorf("FargateServiceProps.PullThroughCachePrefix", strconv.Quote(*prefix), "the repository prefix of a pull-through cache rule, like ecr-public")
+	}
+	if err := p.validateSecrets(); err != nil {
+		return err
+	}
+	if lb := p.LoadBalancer; lb != nil {
+		if err := lb.validate(p); err != nil {
+			return err
+		}
 	}
 	if e := p.Endpoints; e != nil && *e.Vpc().VpcId() != *p.Vpc.VpcId() {
 		return errorf("FargateServiceProps.Endpoints", "endpoints of VPC "+*e.Vpc().Node().Path(),
 			"endpoints of the service's VPC %s", *p.Vpc.Node().Path())
+	}
+	return nil
+}
+
+var (
+	containerNamePattern    = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,255}$`)
+	repositoryPrefixPattern = regexp.MustCompile(`^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$`)
+	arnRegionPattern        = regexp.MustCompile(`^arn:[^:]+:[^:]+:([^:]*):`)
+)
+
+func isPort(f float64) bool { return f >= 1 && f <= 65535 && f == float64(int64(f)) }
+
+func sidecarName(sc *SidecarProps) string {
+	if sc == nil {
+		return "no sidecar (nil)"
+	}
+	return show(sc.Name)
+}
+
+// validateSecrets refuses a secret whose literal ARN is in another region
+// than the stack's: tasks read secrets through endpoints of their own region.
+func (p *FargateServiceProps) validateSecrets() error {
+	region := awscdk.Stack_Of(p.Vpc).Region()
+	if unresolved(region) {
+		return nil
+	}
+	all := []*map[string]awsecs.Secret{p.Secrets}
+	for _, sc := range deref(p.Sidecars) {
+		all = append(all, sc.Secrets)
+	}
+	for _, secrets := range all {
+		for name, secret := range deref2(secrets) {
+			arn := secret.Arn()
+			if unresolved(arn) {
+				continue
+			}
+			if m := arnRegionPattern.FindStringSubmatch(*arn); m != nil && m[1] != "" && m[1] != *region {
+				return errorf("FargateServiceProps.Secrets["+name+"]", *arn, "a secret in the stack's region %s; tasks read secrets through that region's endpoints", *region)
+			}
+		}
+	}
+	return nil
+}
+
+func (lb *LoadBalancerProps) validate(p *FargateServiceProps) error {
+	if p.ContainerPort == nil {
+		return errorf("FargateServiceProps.ContainerPort", "", "the port the load balancer sends traffic to")
+	}
+	if port := lb.ListenerPort; port != nil && !isPort(*port) {
+		return errorf("LoadBalancerProps.ListenerPort", num(*port), "a port from 1 to 65535")
+	}
+	if lb.Subnets == nil {
+		return nil
+	}
+	selected, err := selectSubnets(p.Vpc, lb.Subnets, "LoadBalancerProps.Subnets")
+	if err != nil {
+		return err
+	}
+	public := map[string]bool{}
+	for _, s := range *p.Vpc.PublicSubnets() {
+		public[*s.SubnetId()] = true
+	}
+	for _, s := range selected {
+		if public[*s.SubnetId()] {
+			return errorf("LoadBalancerProps.Subnets", "public subnet "+*s.Node().Path(),
+				"private or isolated subnets: the balancer is internal and the tasks have no internet route")
+		}
 	}
 	return nil
 }

@@ -11,18 +11,36 @@ import rego.v1
 # (CloudFormation default). Groups not defined in the template (literal ids,
 # imports, parameters) are unknown: the rules stay silent.
 
-net_path := "Properties.NetworkConfiguration.AwsvpcConfiguration"
-
 sg_path := "Properties.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups"
 
-egress_rules(g) := {r | some r in as_list(props(g).SecurityGroupEgress); is_object(r)} | {props(x) |
-	some x in resources_of_type("AWS::EC2::SecurityGroupEgress")
-	ref_id(props(x).GroupId) == g
+# Rules are gathered once per template as [group, rule] pairs (the engine
+# memoizes rules, not functions), then summarised per group.
+sg_ids := resources_of_type("AWS::EC2::SecurityGroup")
+
+all_egress contains [g, r] if {
+	some g in sg_ids
+	some r in as_list(props(g).SecurityGroupEgress)
+	is_object(r)
+	not r.__conditional
 }
 
-ingress_rules(g) := {r | some r in as_list(props(g).SecurityGroupIngress); is_object(r)} | {props(x) |
+all_egress contains [g, p] if {
+	some x in resources_of_type("AWS::EC2::SecurityGroupEgress")
+	p := props(x)
+	g := ref_id(p.GroupId)
+}
+
+all_ingress contains [g, r] if {
+	some g in sg_ids
+	some r in as_list(props(g).SecurityGroupIngress)
+	is_object(r)
+	not r.__conditional
+}
+
+all_ingress contains [g, p] if {
 	some x in resources_of_type("AWS::EC2::SecurityGroupIngress")
-	ref_id(props(x).GroupId) == g
+	p := props(x)
+	g := ref_id(p.GroupId)
 }
 
 # inline rule list given by Fn::If or another unresolvable value
@@ -36,9 +54,13 @@ rules_unknown(g, key) if {
 	r.__conditional
 }
 
-egress_all_default(g) if count(egress_rules(g)) == 0
+groups_with_egress := {g | some [g, _] in all_egress}
 
-egress_all_default(g) if rules_unknown(g, "SecurityGroupEgress")
+# no egress rule at all (CloudFormation default allow-all) or unreadable rules
+egress_open := {g | some g in sg_ids; not g in groups_with_egress} | {g |
+	some g in sg_ids
+	rules_unknown(g, "SecurityGroupEgress")
+}
 
 num(x) := x if is_number(x)
 
@@ -82,25 +104,19 @@ to_ok(r) if port_unknown(r.ToPort)
 
 # --- PRIVATEPULL-S3-EGRESS ---------------------------------------------------
 
-egress_to_s3(g) if egress_all_default(g)
+s3_dest(r) if "DestinationPrefixListId" in object.keys(r)
 
-egress_to_s3(g) if {
-	some r in egress_rules(g)
-	covers_443(r)
-	"DestinationPrefixListId" in object.keys(r)
-}
+s3_dest(r) if r.CidrIp == "0.0.0.0/0"
 
-egress_to_s3(g) if {
-	some r in egress_rules(g)
-	covers_443(r)
-	r.CidrIp == "0.0.0.0/0"
-}
-
-egress_to_s3(g) if {
-	some r in egress_rules(g)
-	covers_443(r)
+s3_dest(r) if {
 	is_object(r.CidrIp)
 	not ref_id(r.CidrIp) # a VPC CIDR does not hold S3
+}
+
+s3_egress_groups := egress_open | {g |
+	some [g, r] in all_egress
+	covers_443(r)
+	s3_dest(r)
 }
 
 violation contains v if {
@@ -109,7 +125,7 @@ violation contains v if {
 	task_sgs_known(s)
 	gs := task_sgs(s)
 	every g in gs {
-		not egress_to_s3(g)
+		not g in s3_egress_groups
 	}
 	v := make_diag_at(
 		"PRIVATEPULL-S3-EGRESS", "ERROR", s, sg_path,
@@ -144,29 +160,33 @@ ep_sgs_known(e) if {
 
 # --- PRIVATEPULL-ENDPOINT-EGRESS -------------------------------------------
 
-egress_reaches(g, e) if egress_all_default(g)
-
-egress_reaches(g, e) if {
-	some r in egress_rules(g)
-	covers_443(r)
-	ref_id(r.DestinationSecurityGroupId) in ep_sgs(e)
-}
-
-egress_reaches(g, e) if {
-	some r in egress_rules(g)
+# groups whose tcp/443 egress reaches any address in the VPC: allow-all, any
+# CidrIp, or a destination group outside the template (unknown)
+egress_any_endpoint := egress_open | {g |
+	some [g, r] in all_egress
 	covers_443(r)
 	"CidrIp" in object.keys(r)
-	not r.CidrIp == "255.255.255.255/32"
-	e
-}
-
-egress_reaches(g, e) if {
-	# a group outside the template (or the VPC default group): unknown
-	some r in egress_rules(g)
+} | {g |
+	some [g, r] in all_egress
 	covers_443(r)
 	x := r.DestinationSecurityGroupId
 	not ref_of_type(x, "AWS::EC2::SecurityGroup")
+}
+
+egress_to_group := {[g, dg] |
+	some [g, r] in all_egress
+	covers_443(r)
+	dg := ref_id(r.DestinationSecurityGroupId)
+}
+
+egress_reaches(g, e) if {
+	g in egress_any_endpoint
 	e
+}
+
+egress_reaches(g, e) if {
+	some eg in ep_sgs(e)
+	[g, eg] in egress_to_group
 }
 
 violation contains v if {
@@ -186,28 +206,34 @@ violation contains v if {
 
 # --- PRIVATEPULL-ENDPOINT-INGRESS ------------------------------------------
 
-ingress_admits(eg, gs) if rules_unknown(eg, "SecurityGroupIngress")
-
-ingress_admits(eg, gs) if {
-	some r in ingress_rules(eg)
-	covers_443(r)
-	ref_id(r.SourceSecurityGroupId) in gs
-}
-
-ingress_admits(eg, gs) if {
-	some r in ingress_rules(eg)
+# groups admitting tcp/443 from any address or unknown source (CIDR, prefix
+# list, group outside the template) or with unreadable ingress rules
+ingress_open := {g | some g in sg_ids; rules_unknown(g, "SecurityGroupIngress")} | {g |
+	some [g, r] in all_ingress
 	covers_443(r)
 	some key in ["CidrIp", "CidrIpv6", "SourcePrefixListId", "SourceSecurityGroupName"]
 	key in object.keys(r)
+} | {g |
+	some [g, r] in all_ingress
+	covers_443(r)
+	x := r.SourceSecurityGroupId
+	not ref_of_type(x, "AWS::EC2::SecurityGroup")
+}
+
+ingress_from_group := {[g, sg] |
+	some [g, r] in all_ingress
+	covers_443(r)
+	sg := ref_id(r.SourceSecurityGroupId)
+}
+
+ingress_admits(eg, gs) if {
+	eg in ingress_open
 	gs
 }
 
 ingress_admits(eg, gs) if {
-	some r in ingress_rules(eg)
-	covers_443(r)
-	x := r.SourceSecurityGroupId
-	not ref_of_type(x, "AWS::EC2::SecurityGroup")
-	gs
+	some g in gs
+	[eg, g] in ingress_from_group
 }
 
 violation contains v if {
