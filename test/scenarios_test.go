@@ -122,9 +122,14 @@ func TestNoUnsuppressedNagFindings(t *testing.T) {
 			}
 		})
 	}
-	t.Run("shared/2", func(t *testing.T) {
-		if f := nagFindings(sharedScenario(t, 2).stack); len(f) > 0 {
-			t.Errorf("cdk-nag findings:\n%s", strings.Join(f, "\n"))
-		}
-	})
+	for name, s := range map[string]func(*testing.T) *synthesized{
+		"shared/2":   func(t *testing.T) *synthesized { return sharedScenario(t, 2) },
+		"real-tasks": realTasksScenario,
+	} {
+		t.Run(name, func(t *testing.T) {
+			if f := nagFindings(s(t).stack); len(f) > 0 {
+				t.Errorf("cdk-nag findings:\n%s", strings.Join(f, "\n"))
+			}
+		})
+	}
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/privatepull/privatepull/constructs/privatepull"
@@ -253,6 +255,68 @@ func TestBadProps(t *testing.T) {
 			privatepull.NewEndpoints(e.stack, jsii.String("E"), &privatepull.EndpointsProps{Vpc: e.vpc,
 				Subnets: &awsec2.SubnetSelection{AvailabilityZones: jsii.Strings("nowhere-1z")}})
 		}, []string{"EndpointsProps.Subnets", "no subnets"}},
+		{"fails when a sidecar has no name", func(e env) {
+			service(e, privatepull.FargateServiceProps{Sidecars: &[]*privatepull.SidecarProps{{Image: e.image}}})
+		}, []string{"FargateServiceProps.Sidecars[0].Name", "got nothing"}},
+		{"fails when a sidecar is called App", func(e env) {
+			service(e, privatepull.FargateServiceProps{Sidecars: &[]*privatepull.SidecarProps{{Name: jsii.String("App"), Image: e.image}}})
+		}, []string{"Sidecars[0].Name", `got "App"`, "no other container"}},
+		{"fails when a sidecar has no image", func(e env) {
+			service(e, privatepull.FargateServiceProps{Sidecars: &[]*privatepull.SidecarProps{{Name: jsii.String("Log")}}})
+		}, []string{"Sidecars[0].Image"}},
+		{"fails when a sidecar is in a public registry", func(e env) {
+			service(e, privatepull.FargateServiceProps{Sidecars: &[]*privatepull.SidecarProps{{Name: jsii.String("Log"),
+				Image: awsecs.ContainerImage_FromRegistry(jsii.String("public.ecr.aws/aws-observability/aws-for-fluent-bit:stable"), nil)}}})
+		}, []string{"FargateServiceProps.Image", "public.ecr.aws/aws-observability"}},
+		{"fails when an exec key comes without exec", func(e env) {
+			service(e, privatepull.FargateServiceProps{ExecKey: awskms.NewKey(e.stack, jsii.String("K"), nil)})
+		}, []string{"FargateServiceProps.ExecKey", "EnableExecuteCommand true"}},
+		{"fails when an exec key comes with a cluster of the user's", func(e env) {
+			service(e, privatepull.FargateServiceProps{ExecKey: awskms.NewKey(e.stack, jsii.String("K"), nil), EnableExecuteCommand: jsii.Bool(true),
+				Cluster: awsecs.NewCluster(e.stack, jsii.String("C"), &awsecs.ClusterProps{Vpc: e.vpc})})
+		}, []string{"FargateServiceProps.ExecKey", "ExecuteCommandConfiguration"}},
+		{"fails when a secret is in another region", func(e env) {
+			stack := awscdk.NewStack(newApp(nil, false), jsii.String("Env"), &awscdk.StackProps{Env: &awscdk.Environment{Account: jsii.String(testAccount), Region: jsii.String(testRegion)}})
+			vpc := isolatedVpc(stack)
+			secret := awssecretsmanager.Secret_FromSecretCompleteArn(stack, jsii.String("S"), jsii.String("arn:aws:secretsmanager:us-east-1:"+testAccount+":secret:db-AbCdEf"))
+			privatepull.NewFargateService(stack, jsii.String("Svc"), &privatepull.FargateServiceProps{Vpc: vpc, Image: repoImage(stack, "Svc"),
+				Secrets: &map[string]awsecs.Secret{"DB": awsecs.Secret_FromSecretsManager(secret, nil)}})
+		}, []string{"FargateServiceProps.Secrets[DB]", "us-east-1", "the stack's region eu-west-1"}},
+		{"fails when the load balancer has no container port", func(e env) {
+			service(e, privatepull.FargateServiceProps{LoadBalancer: &privatepull.LoadBalancerProps{}})
+		}, []string{"FargateServiceProps.ContainerPort", "the port the load balancer sends traffic to"}},
+		{"fails when the load balancer is in public subnets", func(e env) {
+			stack := awscdk.NewStack(newApp(nil, false), jsii.String("Mixed"), nil)
+			vpc := newVpcWithPrivateAndIsolated(stack)
+			privatepull.NewFargateService(stack, jsii.String("Svc"), &privatepull.FargateServiceProps{Vpc: vpc, Image: repoImage(stack, "Svc"),
+				ContainerPort: jsii.Number(8080), LoadBalancer: &privatepull.LoadBalancerProps{Subnets: &awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PUBLIC}}})
+		}, []string{"LoadBalancerProps.Subnets", "public subnet Mixed/Vpc/PublicSubnet1", "private or isolated"}},
+		{"fails when the listener port is out of range", func(e env) {
+			service(e, privatepull.FargateServiceProps{ContainerPort: jsii.Number(8080), LoadBalancer: &privatepull.LoadBalancerProps{ListenerPort: jsii.Number(0)}})
+		}, []string{"LoadBalancerProps.ListenerPort", "got 0"}},
+		{"fails when the pull-through prefix is malformed", func(e env) {
+			service(e, privatepull.FargateServiceProps{PullThroughCachePrefix: jsii.String("/ECR Public")})
+		}, []string{"PullThroughCachePrefix", `got "/ECR Public"`}},
+		{"fails when an existing endpoint id is malformed", func(e env) {
+			privatepull.NewEndpoints(e.stack, jsii.String("E"), &privatepull.EndpointsProps{Vpc: e.vpc, Existing: &privatepull.ExistingEndpoints{
+				InterfaceEndpointIds: map[privatepull.InterfaceService]*string{privatepull.EcrApi: jsii.String("ecr-api")},
+				SecurityGroup:        awsec2.SecurityGroup_FromSecurityGroupId(e.stack, jsii.String("G"), jsii.String("sg-0123456789abcdef0"), nil)}})
+		}, []string{"ExistingEndpoints.InterfaceEndpointIds[ecr.api]", `got "ecr-api"`, "vpce-"}},
+		{"fails when existing endpoints come without their group", func(e env) {
+			privatepull.NewEndpoints(e.stack, jsii.String("E"), &privatepull.EndpointsProps{Vpc: e.vpc, Existing: &privatepull.ExistingEndpoints{
+				InterfaceEndpointIds: map[privatepull.InterfaceService]*string{privatepull.EcrApi: jsii.String("vpce-0a0000000000000a1")}}})
+		}, []string{"ExistingEndpoints.SecurityGroup"}},
+		{"fails when an existing gateway id is malformed", func(e env) {
+			privatepull.NewEndpoints(e.stack, jsii.String("E"), &privatepull.EndpointsProps{Vpc: e.vpc,
+				Existing: &privatepull.ExistingEndpoints{S3GatewayEndpointId: jsii.String("s3")}})
+		}, []string{"ExistingEndpoints.S3GatewayEndpointId", `got "s3"`}},
+		{"fails when a service is unknown", func(e env) {
+			privatepull.NewEndpoints(e.stack, jsii.String("E"), &privatepull.EndpointsProps{Vpc: e.vpc,
+				Services: &[]privatepull.InterfaceService{"s3"}})
+		}, []string{"EndpointsProps.Services", `got "s3"`}},
+		{"fails when a principal account is malformed", func(e env) {
+			privatepull.NewEndpoints(e.stack, jsii.String("E"), &privatepull.EndpointsProps{Vpc: e.vpc, PrincipalAccounts: jsii.Strings("12345")})
+		}, []string{"EndpointsProps.PrincipalAccounts", `got "12345"`}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

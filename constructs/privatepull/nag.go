@@ -11,7 +11,8 @@ import (
 // reason the design accepts the finding. It writes the "cdk_nag" metadata
 // that cdk-nag reads, so the library needs no cdk-nag dependency and users
 // who run cdk-nag see only findings on what they added.
-func acknowledge(c constructs.IConstruct, rule, reason string, appliesTo ...string) {
+// An appliesTo entry is a finding string, or map[string]string{"regex": "/.../"}.
+func acknowledge(c constructs.IConstruct, rule, reason string, appliesTo ...any) {
 	if child := c.Node().DefaultChild(); child != nil {
 		c = child
 	}

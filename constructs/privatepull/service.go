@@ -260,6 +260,11 @@ func NewFargateService(scope constructs.Construct, id *string, props *FargateSer
 	if policy := s.taskDef.ExecutionRole().Node().TryFindChild(jsii.String("DefaultPolicy")); policy != nil {
 		acknowledge(policy, "AwsSolutions-IAM5",
 			"ecr:GetAuthorizationToken has no resource; the pull actions are limited to the image's repository", "Resource::*")
+		if prefix := props.PullThroughCachePrefix; prefix != nil {
+			acknowledge(policy, "AwsSolutions-IAM5",
+				"a pull-through cache creates one repository per upstream image under its prefix; the role may use only those",
+				map[string]string{"regex": "/^Resource::arn:.*:repository\\/" + regexp.QuoteMeta(*prefix) + "\\/\\*$/"})
+		}
 	}
 
 	exec := props.EnableExecuteCommand != nil && *props.EnableExecuteCommand
@@ -371,6 +376,10 @@ func (s *fargateService) addLoadBalancer(vpc awsec2.IVpc, taskSubnets *awsec2.Su
 		from = awsec2.Peer_Ipv4(vpc.VpcCidrBlock())
 	}
 	group.AddIngressRule(from, awsec2.Port_Tcp(listenerPort), jsii.String("to the listener"), nil)
+	if p.AllowFrom == nil {
+		acknowledge(group, "CdkNagValidationFailure",
+			"the listener is open to the VPC's CIDR, a token cdk-nag cannot read; it is never 0.0.0.0/0", "AwsSolutions-EC23")
+	}
 	listener := lb.AddListener(jsii.String("Http"), &awselasticloadbalancingv2.BaseApplicationListenerProps{
 		Port:     listenerPort,
 		Protocol: awselasticloadbalancingv2.ApplicationProtocol_HTTP,
