@@ -1,6 +1,7 @@
 package test
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -15,7 +16,7 @@ func TestAppContextKeys(t *testing.T) {
 	}
 	t.Run("defaults", func(t *testing.T) {
 		c, err := cfg(nil)
-		if err != nil || *c != (pullapp.Config{Nag: true}) {
+		if err != nil || !reflect.DeepEqual(*c, pullapp.Config{Nag: true}) {
 			t.Errorf("got %+v, %v; want only Nag on", c, err)
 		}
 	})
@@ -32,7 +33,7 @@ func TestAppContextKeys(t *testing.T) {
 			"account": testAccount, "region": testRegion, "vpcId": testVpcId, "nag": "true"})
 		want := pullapp.Config{Repository: "a/b", Digest: "sha256:" + strings.Repeat("0", 64), PrefixListId: "pl-63a5400a",
 			Account: testAccount, Region: testRegion, VpcId: testVpcId, Nag: true}
-		if err != nil || *c != want {
+		if err != nil || !reflect.DeepEqual(*c, want) {
 			t.Errorf("got %+v, %v; want %+v", c, err, want)
 		}
 	})
@@ -56,6 +57,12 @@ func TestAppContextKeys(t *testing.T) {
 		{"fails when the region comes without an account", map[string]any{"region": testRegion}, "want both"},
 		{"fails when a VPC id comes without an environment", map[string]any{"vpcId": testVpcId}, "a VPC lookup needs an environment"},
 		{"fails when the VPC id is malformed", map[string]any{"vpcId": "my-vpc"}, `context vpcId: got "my-vpc"`},
+		{"fails when a target is malformed", map[string]any{"targets": "123456789012:eu-west-1"}, `context targets: got "123456789012:eu-west-1"`},
+		{"fails when a target repeats", map[string]any{"targets": []any{"123456789012/eu-west-1", "123456789012/eu-west-1"}}, "want distinct ACCOUNT/REGION pairs"},
+		{"fails when targets come with an account", map[string]any{"targets": "123456789012/eu-west-1", "account": testAccount, "region": testRegion}, "want one or the other"},
+		{"fails when the repository is in another region", map[string]any{"account": testAccount, "region": testRegion,
+			"repository": "210987654321.dkr.ecr.us-east-1.amazonaws.com/shared/app"}, "got a repository in us-east-1, want one in the stack's region eu-west-1"},
+		{"fails when the repository ARN is malformed", map[string]any{"repository": "arn:aws:ecr:eu-west-1:2109:repository/x"}, `context repository: got "arn:aws:ecr:eu-west-1:2109:repository/x"`},
 		{"fails when nag is not a boolean", map[string]any{"nag": "yes"}, `context nag: got "yes", want true or false`},
 	}
 	for _, c := range bad {
@@ -81,5 +88,39 @@ func TestAppDefaultImageIsBuiltFromImageFolder(t *testing.T) {
 	raw := asJSON(s.json)
 	if !strings.Contains(raw, "cdk-hnb659fds-container-assets-") {
 		t.Error("the default app's image is not a container asset")
+	}
+}
+
+func TestAppTargetsMakeOneStackPerEnvironment(t *testing.T) {
+	app := newApp(map[string]any{"targets": "123456789012/eu-west-1, 123456789012/us-east-1", "nag": false}, false)
+	if _, err := pullapp.Build(app); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range *app.Synth(nil).Stacks() {
+		got = append(got, *s.StackName()+" "+*s.Environment().Name)
+		raw := asJSON(s.Template())
+		// each stack has its own endpoints and its region's prefix list from cdk.context.json
+		pl := map[string]string{"eu-west-1": "pl-6da54004", "us-east-1": "pl-63a5400a"}[*s.Environment().Region]
+		if !strings.Contains(raw, `"DestinationPrefixListId":"`+pl+`"`) || strings.Count(raw, `"AWS::EC2::VPCEndpoint"`) != 4 {
+			t.Errorf("%s: want 4 endpoints and prefix list %s", *s.StackName(), pl)
+		}
+	}
+	want := []string{"PrivatePull-123456789012-eu-west-1 aws://123456789012/eu-west-1", "PrivatePull-123456789012-us-east-1 aws://123456789012/us-east-1"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("stacks %v, want %v", got, want)
+	}
+}
+
+func TestAppCrossAccountRepository(t *testing.T) {
+	s := appScenario(t, "cross-account")
+	// the ECR endpoints may serve the other account's repository
+	if n := strings.Count(asJSON(s.json), `"arn:aws:ecr:eu-west-1:210987654321:repository/shared/app"`); n < 3 {
+		t.Errorf("repository ARN appears %d times, want in the execution policy and both ECR endpoint policies", n)
+	}
+	// and the owner is told what to add to the repository policy
+	out, ok := s.json["Outputs"].(map[string]any)["RepositoryPolicyStatement"].(map[string]any)
+	if !ok || !strings.Contains(asJSON(out["Value"]), `ecr:BatchGetImage`) || !strings.Contains(asJSON(out["Value"]), "ExecutionRole") {
+		t.Errorf("RepositoryPolicyStatement output: %s", asJSON(out))
 	}
 }

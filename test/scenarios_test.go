@@ -34,6 +34,8 @@ var appScenarios = map[string]map[string]any{
 	"prefix-list":  {"prefixListId": "pl-63a5400a"},
 	"env":          {"account": testAccount, "region": testRegion},
 	"existing-vpc": {"account": testAccount, "region": testRegion, "vpcId": testVpcId, "repository": "team/app"},
+	"cross-account": {"account": testAccount, "region": testRegion, "tag": "v1",
+		"repository": "arn:aws:ecr:eu-west-1:210987654321:repository/shared/app"},
 }
 
 // appScenario synthesizes the default app with a named context combination.

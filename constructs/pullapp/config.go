@@ -25,15 +25,18 @@ const (
 	KeyRegion       = "region"       // with account: an environment-specific stack
 	KeyVpcId        = "vpcId"        // an existing VPC, looked up (needs account and region)
 	KeyNag          = "nag"          // cdk-nag AwsSolutions checks (default true)
+	KeyTargets      = "targets"      // account/region pairs: one environment-specific stack each
 )
 
 // Keys lists the context keys the app reads.
-var Keys = []string{KeyRepository, KeyTag, KeyDigest, KeyPrefixListId, KeyAccount, KeyRegion, KeyVpcId, KeyNag}
+var Keys = []string{KeyRepository, KeyTag, KeyDigest, KeyPrefixListId, KeyAccount, KeyRegion, KeyVpcId, KeyNag, KeyTargets}
 
 // Config is the app's configuration, read from context by ConfigFromContext.
 type Config struct {
-	// Repository is the name of an existing private ECR repository in the
-	// stack's account. Default: "", an image built from ImageDirectory.
+	// Repository is an existing private ECR repository: its name (in the
+	// stack's account), its ARN or its URI (ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME,
+	// possibly of another account). Default: "", an image built from
+	// ImageDirectory.
 	Repository string
 	// Tag is the image tag in Repository. Default: "latest" when Digest is empty.
 	Tag string
@@ -50,15 +53,24 @@ type Config struct {
 	VpcId string
 	// Nag turns on cdk-nag's AwsSolutions checks. Default: true.
 	Nag bool
+	// Targets are environments to deploy to, one stack each. Default: none,
+	// one stack (environment-specific when Account and Region are set).
+	Targets []Target
 	// ImageDirectory is the folder of the default container image. Default:
 	// "image" in the module root (the nearest folder with go.mod, upwards
 	// from the working directory).
 	ImageDirectory string
 }
 
+// Target is one environment of the targets key.
+type Target struct{ Account, Region string }
+
 var (
 	// https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html
-	repositoryPattern = regexp.MustCompile(`^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$`)
+	repositoryName    = `(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*`
+	repositoryPattern = regexp.MustCompile(`^(?:` + repositoryName + `|arn:aws[a-z-]*:ecr:[a-z0-9-]+:[0-9]{12}:repository/` + repositoryName +
+		`|[0-9]{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?/` + repositoryName + `)$`)
+	repositoryParts   = regexp.MustCompile(`^(?:arn:aws[a-z-]*:ecr:([a-z0-9-]+):([0-9]{12}):repository/|([0-9]{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/)?(.*)$`)
 	tagPattern        = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
 	digestPattern     = regexp.MustCompile(`^sha256:[a-f0-9]{64}$`)
 	prefixListPattern = regexp.MustCompile(`^pl-[0-9a-f]{8,17}$`)
@@ -97,7 +109,7 @@ func ConfigFromContext(node constructs.Node) (*Config, error) {
 		}
 		return s
 	}
-	c.Repository = str(KeyRepository, repositoryPattern, "the name of a private ECR repository, e.g. team/app (lowercase letters, digits, . _ - /)")
+	c.Repository = str(KeyRepository, repositoryPattern, "a private ECR repository: a name like team/app, an ARN, or a URI ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME")
 	c.Tag = str(KeyTag, tagPattern, "an image tag: up to 128 letters, digits, _ . -, not starting with . or -")
 	c.Digest = str(KeyDigest, digestPattern, "an image digest sha256: followed by 64 lowercase hex digits")
 	c.PrefixListId = str(KeyPrefixListId, prefixListPattern, "the id of the managed prefix list com.amazonaws.REGION.s3, like pl-63a5400a")
@@ -114,10 +126,15 @@ func ConfigFromContext(node constructs.Node) (*Config, error) {
 			err = fmt.Errorf("pullapp: context %s: got %s, want true or false", KeyNag, show(v))
 		}
 	}
+	if v, ok := all[KeyTargets]; ok && err == nil {
+		c.Targets, err = parseTargets(v)
+	}
 	if err != nil {
 		return nil, err
 	}
 	switch {
+	case len(c.Targets) > 0 && (c.Account != "" || c.VpcId != ""):
+		return nil, fmt.Errorf("pullapp: context targets: got targets with account/vpcId, want one or the other (a VPC id belongs to one environment)")
 	case (c.Tag != "" || c.Digest != "") && c.Repository == "":
 		return nil, fmt.Errorf("pullapp: context tag/digest: got %q without a repository, want -c repository=NAME as well", c.Tag+c.Digest)
 	case c.Tag != "" && c.Digest != "":
@@ -131,6 +148,48 @@ func ConfigFromContext(node constructs.Node) (*Config, error) {
 		c.Tag = "latest"
 	}
 	return c, nil
+}
+
+// RepositoryParts splits Repository into the region and account of an ARN
+// or URI (empty for a plain name) and the repository name.
+func (c *Config) RepositoryParts() (region, account, name string) {
+	m := repositoryParts.FindStringSubmatch(c.Repository)
+	return m[1] + m[4], m[2] + m[3], m[5]
+}
+
+// parseTargets reads "ACCOUNT/REGION,ACCOUNT/REGION" (from -c) or a JSON
+// list of "ACCOUNT/REGION" strings (from cdk.json).
+func parseTargets(v any) ([]Target, error) {
+	var items []string
+	switch t := v.(type) {
+	case string:
+		items = strings.Split(t, ",")
+	case []any:
+		for _, i := range t {
+			s, ok := i.(string)
+			if !ok {
+				items = nil
+				break
+			}
+			items = append(items, s)
+		}
+	}
+	var out []Target
+	seen := map[Target]bool{}
+	for _, item := range items {
+		account, region, ok := strings.Cut(strings.TrimSpace(item), "/")
+		target := Target{account, region}
+		if !ok || !accountPattern.MatchString(account) || !regionPattern.MatchString(region) || seen[target] {
+			items = nil
+			break
+		}
+		seen[target] = true
+		out = append(out, target)
+	}
+	if len(items) == 0 {
+		return nil, fmt.Errorf("pullapp: context %s: got %s, want distinct ACCOUNT/REGION pairs, comma-separated (or a JSON list), like 123456789012/eu-west-1,123456789012/us-east-1", KeyTargets, show(v))
+	}
+	return out, nil
 }
 
 // show prints a context value the way the user wrote it.

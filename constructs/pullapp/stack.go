@@ -2,6 +2,7 @@ package pullapp
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 
@@ -24,7 +25,9 @@ const StackId = "PrivatePull"
 const ContainerPort = 8080
 
 // Build reads the app's context, registers the app-wide checks (the
-// pull-path rules, and cdk-nag when Config.Nag) and adds the stack. It returns an error for bad context;
+// pull-path rules, and cdk-nag when Config.Nag) and adds the stack: one
+// named StackId, or one per target named StackId-ACCOUNT-REGION (the first
+// is returned). It returns an error for bad context;
 // props errors of the library panic with *privatepull.Error.
 func Build(app awscdk.App) (awscdk.Stack, error) {
 	cfg, err := ConfigFromContext(app.Node())
@@ -35,7 +38,22 @@ func Build(app awscdk.App) (awscdk.Stack, error) {
 	if cfg.Nag {
 		awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
 	}
-	return NewStack(app, StackId, cfg)
+	if len(cfg.Targets) == 0 {
+		return NewStack(app, StackId, cfg)
+	}
+	var first awscdk.Stack
+	for _, t := range cfg.Targets {
+		c := *cfg
+		c.Account, c.Region, c.Targets = t.Account, t.Region, nil
+		stack, err := NewStack(app, StackId+"-"+t.Account+"-"+t.Region, &c)
+		if err != nil {
+			return nil, err
+		}
+		if first == nil {
+			first = stack
+		}
+	}
+	return first, nil
 }
 
 // NewStack adds the app's stack to scope: a VPC (new, isolated, or looked
@@ -68,22 +86,59 @@ func NewStack(scope constructs.Construct, id string, cfg *Config) (awscdk.Stack,
 		S3PrefixListId: prefixList,
 	})
 	var img awsecs.ContainerImage
+	var repo awsecr.IRepository
 	if cfg.Repository != "" {
-		repo := awsecr.Repository_FromRepositoryName(stack, jsii.String("Repository"), jsii.String(cfg.Repository))
+		if repo, err = repository(stack, cfg); err != nil {
+			return nil, err
+		}
 		img = awsecs.ContainerImage_FromEcrRepository(repo, jsii.String(cfg.Tag+cfg.Digest))
 	} else {
 		img = awsecs.ContainerImage_FromAsset(jsii.String(image), &awsecs.AssetImageProps{
 			Platform: awsecrassets.Platform_LINUX_AMD64(),
 		})
 	}
-	privatepull.NewFargateService(stack, jsii.String("Service"), &privatepull.FargateServiceProps{
+	service := privatepull.NewFargateService(stack, jsii.String("Service"), &privatepull.FargateServiceProps{
 		Vpc:           vpc,
 		Image:         img,
 		Endpoints:     endpoints,
 		ContainerPort: jsii.Number(ContainerPort),
 	})
+	if _, account, _ := cfg.RepositoryParts(); account != "" {
+		allowCrossAccountPull(stack, endpoints, repo, service)
+	}
 	suppressNagFindings(stack)
 	return stack, nil
+}
+
+// repository returns the configured repository: by name in the stack's
+// account, or by ARN (from an ARN or URI), which must be in the stack's region.
+func repository(stack awscdk.Stack, cfg *Config) (awsecr.IRepository, error) {
+	region, account, name := cfg.RepositoryParts()
+	if account == "" {
+		return awsecr.Repository_FromRepositoryName(stack, jsii.String("Repository"), jsii.String(name)), nil
+	}
+	if !*awscdk.Token_IsUnresolved(stack.Region()) && region != *stack.Region() {
+		return nil, fmt.Errorf("pullapp: context repository: got a repository in %s, want one in the stack's region %s (tasks pull through their own region's endpoints)", region, *stack.Region())
+	}
+	arn := fmt.Sprintf("arn:%s:ecr:%s:%s:repository/%s", *stack.Partition(), region, account, name)
+	return awsecr.Repository_FromRepositoryArn(stack, jsii.String("Repository"), jsii.String(arn)), nil
+}
+
+// allowCrossAccountPull lets the ECR endpoints serve a repository given by
+// ARN or URI (possibly of another account) and outputs the statement its
+// owner adds to the repository policy so that the execution role may pull.
+func allowCrossAccountPull(stack awscdk.Stack, endpoints privatepull.Endpoints, repo awsecr.IRepository, service privatepull.FargateService) {
+	endpoints.AllowPullFrom(repo)
+	statement := map[string]any{
+		"Sid":       "AllowPrivatePullService",
+		"Effect":    "Allow",
+		"Principal": map[string]any{"AWS": service.TaskDefinition().ExecutionRole().RoleArn()},
+		"Action":    []string{"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"},
+	}
+	awscdk.NewCfnOutput(stack, jsii.String("RepositoryPolicyStatement"), &awscdk.CfnOutputProps{
+		Description: jsii.String("add this statement to the policy of " + *repo.RepositoryArn() + " (aws ecr set-repository-policy) so that the service may pull"),
+		Value:       stack.ToJsonString(statement, nil),
+	})
 }
 
 // newIsolatedVpc is a VPC with two isolated subnets, no internet gateway, no
