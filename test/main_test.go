@@ -284,3 +284,6 @@ func lineDiff(want, got string) string {
 	}
 	return fmt.Sprintf("at line %d:\n%s", i+1, b.String())
 }
+
+func strp(s string) *string   { return &s }
+func nump(f float64) *float64 { return &f }

@@ -314,6 +314,9 @@ func TestBadProps(t *testing.T) {
 			privatepull.NewEndpoints(e.stack, jsii.String("E"), &privatepull.EndpointsProps{Vpc: e.vpc,
 				Services: &[]privatepull.InterfaceService{"s3"}})
 		}, []string{"EndpointsProps.Services", `got "s3"`}},
+		{"fails when a writable path is not absolute", func(e env) {
+			service(e, privatepull.FargateServiceProps{WritablePaths: jsii.Strings("tmp")})
+		}, []string{"FargateServiceProps.WritablePaths[0]", `got "tmp"`}},
 		{"fails when a principal account is malformed", func(e env) {
 			privatepull.NewEndpoints(e.stack, jsii.String("E"), &privatepull.EndpointsProps{Vpc: e.vpc, PrincipalAccounts: jsii.Strings("12345")})
 		}, []string{"EndpointsProps.PrincipalAccounts", `got "12345"`}},

@@ -72,6 +72,12 @@ type FargateServiceProps struct {
 	//
 	// Default: false; the root filesystem is read-only.
 	WritableRootFilesystem *bool
+	// WritablePaths are folders of the container (e.g. "/tmp") backed by
+	// task storage it may write to while the root filesystem stays
+	// read-only.
+	//
+	// Default: none.
+	WritablePaths *[]*string
 	// Secrets are environment variables taken from Secrets Manager or SSM
 	// parameters (awsecs.Secret_FromSecretsManager, _FromSsmParameter). The
 	// endpoint set gains the secretsmanager or ssm endpoint they need, and
@@ -247,6 +253,11 @@ func NewFargateService(scope constructs.Construct, id *string, props *FargateSer
 		Name: jsii.String("App"), Image: props.Image, Port: props.ContainerPort, Environment: props.Environment,
 		Command: props.Command, Secrets: props.Secrets, WritableRootFilesystem: props.WritableRootFilesystem,
 	})
+	for i, dir := range deref(props.WritablePaths) {
+		name := jsii.String(fmt.Sprintf("writable-%d", i))
+		s.taskDef.AddVolume(&awsecs.Volume{Name: name})
+		s.container.AddMountPoints(&awsecs.MountPoint{SourceVolume: name, ContainerPath: dir, ReadOnly: jsii.Bool(false)})
+	}
 	for _, sc := range deref(props.Sidecars) {
 		s.addContainer(logGroup, sc)
 	}

@@ -143,6 +143,11 @@ func (p *FargateServiceProps) validate() error {
 	if port := p.ContainerPort; port != nil && !isPort(*port) {
 		return errorf("FargateServiceProps.ContainerPort", num(*port), "a port from 1 to 65535")
 	}
+	for i, dir := range deref(p.WritablePaths) {
+		if dir == nil || !absolutePathPattern.MatchString(*dir) {
+			return errorf(fmt.Sprintf("FargateServiceProps.WritablePaths[%d]", i), show(dir), "an absolute folder path like /tmp, not the root")
+		}
+	}
 	names := map[string]bool{"App": true}
 	for i, sc := range deref(p.Sidecars) {
 		field := fmt.Sprintf("FargateServiceProps.Sidecars[%d]", i)
@@ -185,6 +190,7 @@ func (p *FargateServiceProps) validate() error {
 }
 
 var (
+	absolutePathPattern     = regexp.MustCompile(`^/[^\x00]+$`)
 	containerNamePattern    = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,255}$`)
 	repositoryPrefixPattern = regexp.MustCompile(`^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$`)
 	arnRegionPattern        = regexp.MustCompile(`^arn:[^:]+:[^:]+:([^:]*):`)
