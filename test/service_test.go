@@ -140,6 +140,7 @@ func TestServiceGetters(t *testing.T) {
 		Cpu: jsii.Number(1024), MemoryLimitMiB: jsii.Number(3072), DesiredCount: jsii.Number(3),
 		Environment: &map[string]*string{"MODE": jsii.String("test")}, Command: jsii.Strings("serve"),
 		WritableRootFilesystem: jsii.Bool(true),
+		LogKey:                 awskms.NewKey(stack, jsii.String("LogKey"), &awskms.KeyProps{EnableKeyRotation: jsii.Bool(true)}),
 	})
 	if svc.Endpoints() != eps {
 		t.Error("Endpoints() is not the set given")
@@ -161,6 +162,8 @@ func TestServiceGetters(t *testing.T) {
 			}},
 		})
 		tpl.HasResourceProperties(jsii.String("AWS::ECS::Service"), map[string]any{"DesiredCount": 3})
+		tpl.HasResourceProperties(jsii.String("AWS::Logs::LogGroup"), map[string]any{
+			"KmsKeyId": map[string]any{"Fn::GetAtt": []any{"LogKeyE83D0C1B", "Arn"}}, "RetentionInDays": 30})
 	})
 }
 

@@ -67,6 +67,11 @@ type FargateServiceProps struct {
 	//
 	// Default: one month.
 	LogRetention awslogs.RetentionDays
+	// LogKey is a customer-managed KMS key that encrypts the log group; its
+	// key policy must let the CloudWatch Logs service principal use it.
+	//
+	// Default: none; CloudWatch Logs encrypts with its own key.
+	LogKey awskms.IKey
 	// WritableRootFilesystem lets the container write to its root
 	// filesystem.
 	//
@@ -243,7 +248,7 @@ func NewFargateService(scope constructs.Construct, id *string, props *FargateSer
 	if retention == "" {
 		retention = awslogs.RetentionDays_ONE_MONTH
 	}
-	logGroup := awslogs.NewLogGroup(s, jsii.String("Logs"), &awslogs.LogGroupProps{Retention: retention})
+	logGroup := awslogs.NewLogGroup(s, jsii.String("Logs"), &awslogs.LogGroupProps{Retention: retention, EncryptionKey: props.LogKey})
 
 	s.taskDef = awsecs.NewFargateTaskDefinition(s, jsii.String("TaskDefinition"), &awsecs.FargateTaskDefinitionProps{
 		Cpu:            orNumber(props.Cpu, 256),
