@@ -87,7 +87,9 @@ func TestCheckTemplateErrors(t *testing.T) {
 	dir := t.TempDir()
 	broken := filepath.Join(dir, "broken.json")
 	os.WriteFile(broken, []byte(`{"Resources": {`), 0o644)
-	for _, file := range []string{filepath.Join(dir, "missing.json"), broken} {
+	brokenYaml := filepath.Join(dir, "broken.yaml")
+	os.WriteFile(brokenYaml, []byte("Resources:\n  A: [\n"), 0o644)
+	for _, file := range []string{filepath.Join(dir, "missing.json"), broken, brokenYaml} {
 		if _, err := privatepull.CheckTemplate(file); err == nil {
 			t.Errorf("%s: no error", file)
 		}

@@ -44,7 +44,7 @@ func PullPathMermaid(file string) (string, error) {
 	}
 	var b strings.Builder
 	for _, s := range services {
-		fmt.Fprintf(&b, "#### Pull path of ECS service %s (%s)\n\n```mermaid\n%s```\n\n", s, file, tpl.pullPath(s, findings))
+		fmt.Fprintf(&b, "#### Pull path of ECS service %s (%s)\n\n```mermaid\n%s```\n\n", s, file, tpl.servicePath(s).draw(findings))
 	}
 	return b.String(), nil
 }
@@ -167,6 +167,16 @@ func (t *cfnTemplate) egress(group string, to func(rule map[string]any) bool) bo
 	return slices.ContainsFunc(rules, func(r map[string]any) bool { return allowsHTTPS(r) && to(r) })
 }
 
+// vpc returns the VPC of a resource: the logical id of a VPC in the
+// template, or a literal id such as vpc-0123 (an existing VPC).
+func (t *cfnTemplate) vpc(id string) string {
+	v := t.props(id)["VpcId"]
+	if literal, ok := v.(string); ok {
+		return literal
+	}
+	return t.refTo(v, "AWS::EC2::VPC")
+}
+
 // endpointService returns the last part of an endpoint's service name
 // (com.amazonaws.REGION.ecr.dkr gives "ecr.dkr"), when the template shows it.
 func (t *cfnTemplate) endpointService(e string) string {
@@ -204,105 +214,146 @@ var missingEndpoint = map[string]string{
 	"PRIVATEPULL-EXEC-ENDPOINT":    "ssmmessages",
 }
 
-// pullPath returns the flowchart of service s (without the fence).
-func (t *cfnTemplate) pullPath(s string, findings []Finding) string {
+// problemLabel names what a rule on the service itself found, when it is not
+// a missing link.
+func problemLabel(rule string) string {
+	if rule == "PRIVATEPULL-PUBLIC-IP" {
+		return "public IP (AssignPublicIp ENABLED)"
+	}
+	return rule
+}
+
+// servicePath is what the template shows of one service's pull path.
+type servicePath struct {
+	t                       *cfnTemplate
+	service, taskDefinition string
+	groups, subnets, vpcs   []string
+	interfaces, gateways    []string // endpoints in the service's VPCs
+}
+
+func (t *cfnTemplate) servicePath(s string) *servicePath {
+	p := &servicePath{t: t, service: s}
+	p.taskDefinition = t.refTo(t.props(s)["TaskDefinition"], "AWS::ECS::TaskDefinition")
 	cfg, _ := t.props(s)["NetworkConfiguration"].(map[string]any)
 	cfg, _ = cfg["AwsvpcConfiguration"].(map[string]any)
-	groups := t.refsTo(cfg["SecurityGroups"], "AWS::EC2::SecurityGroup")
-	subnets := t.refsTo(cfg["Subnets"], "AWS::EC2::Subnet")
-	var vpcs []string
-	for _, id := range append(slices.Clone(subnets), groups...) {
-		if v := t.refTo(t.props(id)["VpcId"], "AWS::EC2::VPC"); v != "" && !slices.Contains(vpcs, v) {
-			vpcs = append(vpcs, v)
+	p.groups = t.refsTo(cfg["SecurityGroups"], "AWS::EC2::SecurityGroup")
+	p.subnets = t.refsTo(cfg["Subnets"], "AWS::EC2::Subnet")
+	for _, id := range slices.Concat(p.subnets, p.groups) {
+		if v := t.vpc(id); v != "" && !slices.Contains(p.vpcs, v) {
+			p.vpcs = append(p.vpcs, v)
 		}
 	}
-	var interfaces, gateways []string
 	for _, e := range t.ofType("AWS::EC2::VPCEndpoint") {
 		service := t.endpointService(e)
-		if service == "" || !slices.Contains(vpcs, t.refTo(t.props(e)["VpcId"], "AWS::EC2::VPC")) {
+		if service == "" || !slices.Contains(p.vpcs, t.vpc(e)) {
 			continue
 		}
 		switch {
 		case service == "s3" && t.endpointType(e) == "Gateway":
-			gateways = append(gateways, e)
+			p.gateways = append(p.gateways, e)
 		case service != "s3" && t.endpointType(e) == "Interface":
-			interfaces = append(interfaces, e)
+			p.interfaces = append(p.interfaces, e)
 		}
 	}
+	return p
+}
 
-	f := &flowchart{seen: map[string]bool{}}
-	svc := f.node("svc", s, "ECS service "+s)
-	from := []string{svc} // where missing network links start
-	for _, g := range groups {
-		f.edge(svc, f.node("sg", g, "security group "+g), "", false)
-	}
-	if len(groups) > 0 {
-		from = nil
-		for _, g := range groups {
-			from = append(from, f.id("sg", g))
-		}
-	}
+// egressTo reports whether group g sends tcp/443 to interface endpoint e.
+func (p *servicePath) egressTo(g, e string) bool {
+	epGroups := p.t.refsTo(p.t.props(e)["SecurityGroupIds"], "AWS::EC2::SecurityGroup")
+	return p.t.egress(g, func(r map[string]any) bool {
+		dst := p.t.refTo(r["DestinationSecurityGroupId"], "AWS::EC2::SecurityGroup")
+		return r["CidrIp"] != nil || (r["DestinationSecurityGroupId"] != nil && (dst == "" || slices.Contains(epGroups, dst)))
+	})
+}
 
-	// interface endpoints: egress from a group, ingress from any of the groups
-	unreached := map[string]bool{}
-	for _, e := range interfaces {
-		node := f.node("ep", e, t.endpointService(e)+" endpoint "+e)
-		epGroups := t.refsTo(t.props(e)["SecurityGroupIds"], "AWS::EC2::SecurityGroup")
-		admitted := len(epGroups) == 0 || slices.ContainsFunc(epGroups, func(eg string) bool {
-			return slices.ContainsFunc(t.rules(eg, "SecurityGroupIngress", "AWS::EC2::SecurityGroupIngress"), func(r map[string]any) bool {
-				src := t.refTo(r["SourceSecurityGroupId"], "AWS::EC2::SecurityGroup")
-				return allowsHTTPS(r) && (slices.Contains(groups, src) || src == "")
-			})
+// admitted reports whether interface endpoint e takes tcp/443 from the
+// service's groups (a source the template does not show counts as admitted).
+func (p *servicePath) admitted(e string) bool {
+	epGroups := p.t.refsTo(p.t.props(e)["SecurityGroupIds"], "AWS::EC2::SecurityGroup")
+	return len(epGroups) == 0 || slices.ContainsFunc(epGroups, func(eg string) bool {
+		return slices.ContainsFunc(p.t.rules(eg, "SecurityGroupIngress", "AWS::EC2::SecurityGroupIngress"), func(r map[string]any) bool {
+			src := p.t.refTo(r["SourceSecurityGroupId"], "AWS::EC2::SecurityGroup")
+			return allowsHTTPS(r) && (src == "" || slices.Contains(p.groups, src))
 		})
-		unreached[e] = true
-		for _, g := range groups {
-			if t.egress(g, func(r map[string]any) bool {
-				dst := t.refTo(r["DestinationSecurityGroupId"], "AWS::EC2::SecurityGroup")
-				return r["CidrIp"] != nil || (r["DestinationSecurityGroupId"] != nil && (dst == "" || slices.Contains(epGroups, dst)))
-			}) {
-				unreached[e] = false
-				if admitted {
-					f.edge(f.id("sg", g), node, "tcp/443", false)
+	})
+}
+
+// egressToS3 reports whether group g sends tcp/443 to the S3 prefix list.
+func (p *servicePath) egressToS3(g string) bool {
+	return p.t.egress(g, func(r map[string]any) bool {
+		return r["DestinationPrefixListId"] != nil || r["CidrIp"] == "0.0.0.0/0"
+	})
+}
+
+// draw returns the flowchart (without the fence): solid edges for what the
+// template has, dashed red ones for the findings about the service.
+func (p *servicePath) draw(findings []Finding) string {
+	t, f := p.t, &flowchart{seen: map[string]bool{}}
+	svc := f.node("svc", p.service, "ECS service "+p.service)
+	from := []string{svc} // where missing network links start: the groups
+	if len(p.groups) > 0 {
+		from = nil
+	}
+	for _, g := range p.groups {
+		from = append(from, f.node("sg", g, "security group "+g))
+		f.edge(svc, f.id("sg", g), "", false)
+	}
+
+	unreached := []string{} // interface endpoints no group sends to
+	for _, e := range p.interfaces {
+		ep := f.node("ep", e, t.endpointService(e)+" endpoint "+e)
+		reached := false
+		for _, g := range p.groups {
+			if p.egressTo(g, e) {
+				reached = true
+				if p.admitted(e) {
+					f.edge(f.id("sg", g), ep, "tcp/443", false)
 				}
 			}
 		}
+		if !reached {
+			unreached = append(unreached, ep)
+		}
 	}
 
-	// S3: prefix list, gateway endpoint, route tables, subnets
 	pl := f.node("pl", "s3", "S3 prefix list com.amazonaws.REGION.s3")
-	for _, g := range groups {
-		if t.egress(g, func(r map[string]any) bool { return r["DestinationPrefixListId"] != nil || r["CidrIp"] == "0.0.0.0/0" }) {
+	for _, g := range p.groups {
+		if p.egressToS3(g) {
 			f.edge(f.id("sg", g), pl, "tcp/443", false)
 		}
 	}
-	gatewayTables := map[string]string{} // route table -> gateway
-	for _, gw := range gateways {
-		f.edge(pl, f.node("gw", gw, "S3 gateway endpoint "+gw), "", false)
-		for _, rt := range t.refsTo(t.props(gw)["RouteTableIds"], "AWS::EC2::RouteTable") {
-			gatewayTables[rt] = gw
+	gatewayOf := map[string]string{} // route table -> gateway node
+	for _, gw := range p.gateways {
+		gwNode := f.node("gw", gw, "S3 gateway endpoint "+gw)
+		f.edge(pl, gwNode, "", false)
+		for _, x := range asList(t.props(gw)["RouteTableIds"]) {
+			if literal, ok := x.(string); ok { // an existing VPC's table
+				f.edge(gwNode, f.node("rt", literal, "route table "+literal), "", false)
+			} else if rt := t.refTo(x, "AWS::EC2::RouteTable"); rt != "" {
+				gatewayOf[rt] = gwNode
+			}
 		}
 	}
 	var tablesWithoutGateway []string
 	for _, a := range t.ofType("AWS::EC2::SubnetRouteTableAssociation") {
 		sn := t.refTo(t.props(a)["SubnetId"], "AWS::EC2::Subnet")
 		rt := t.refTo(t.props(a)["RouteTableId"], "AWS::EC2::RouteTable")
-		if !slices.Contains(subnets, sn) || rt == "" {
+		if !slices.Contains(p.subnets, sn) || rt == "" {
 			continue
 		}
 		rtNode := f.node("rt", rt, "route table "+rt)
-		if gw, ok := gatewayTables[rt]; ok {
-			f.edge(f.id("gw", gw), rtNode, "", false)
+		if gwNode, ok := gatewayOf[rt]; ok {
+			f.edge(gwNode, rtNode, "", false)
 		} else {
 			tablesWithoutGateway = append(tablesWithoutGateway, rtNode)
 		}
 		f.edge(rtNode, f.node("sn", sn, "subnet "+sn), "", false)
 	}
 
-	// findings: dashed red edges where the link is missing
-	taskDef := t.refTo(t.props(s)["TaskDefinition"], "AWS::ECS::TaskDefinition")
-	related := slices.Concat(interfaces, gateways, vpcs, []string{taskDef})
+	related := slices.Concat(p.interfaces, p.gateways, p.vpcs, []string{p.taskDefinition})
 	for _, fd := range findings {
-		if !concerns(fd, s, related) {
+		if !concerns(fd, p.service, related) {
 			continue
 		}
 		rule := fd.RuleID
@@ -311,30 +362,25 @@ func (t *cfnTemplate) pullPath(s string, findings []Finding) string {
 			f.edges(from, f.missingNode(missingEndpoint[rule]+" endpoint"), rule)
 		case rule == "PRIVATEPULL-S3-EGRESS":
 			f.edges(from, pl, rule)
-		case rule == "PRIVATEPULL-S3-GATEWAY" && len(gateways) > 0 && len(tablesWithoutGateway) > 0:
+		case rule == "PRIVATEPULL-S3-GATEWAY" && len(p.gateways) > 0 && len(tablesWithoutGateway) > 0:
 			for _, rt := range tablesWithoutGateway {
-				f.edge(f.id("gw", gateways[0]), rt, rule, true)
+				f.edge(f.id("gw", p.gateways[0]), rt, rule, true)
 			}
 		case rule == "PRIVATEPULL-S3-GATEWAY" || rule == "PRIVATEPULL-S3-INTERFACE":
 			f.edge(pl, f.missingNode("S3 gateway endpoint"), rule, true)
+		case rule == "PRIVATEPULL-ENDPOINT-EGRESS" && len(unreached) > 0:
+			for _, ep := range unreached {
+				f.edges(from, ep, rule)
+			}
 		case rule == "PRIVATEPULL-ENDPOINT-EGRESS":
-			drawn := false
-			for _, e := range interfaces {
-				if unreached[e] {
-					f.edges(from, f.id("ep", e), rule)
-					drawn = true
-				}
-			}
-			if !drawn {
-				f.edges(from, f.missingNode("interface endpoint"), rule)
-			}
-		case slices.Contains(interfaces, fd.Resource):
+			f.edges(from, f.missingNode("interface endpoint"), rule)
+		case slices.Contains(p.interfaces, fd.Resource):
 			f.edges(from, f.id("ep", fd.Resource), rule)
-		case slices.Contains(gateways, fd.Resource):
+		case slices.Contains(p.gateways, fd.Resource):
 			f.edge(pl, f.id("gw", fd.Resource), rule, true)
-		case fd.Resource == s:
-			f.edge(svc, f.missingNode(strings.TrimPrefix(rule, RuleIdPrefix)), rule, true)
-		default:
+		case fd.Resource == p.service:
+			f.edge(svc, f.node("problem", rule, problemLabel(rule)), rule, true)
+		default: // the VPC, the task definition
 			typ := strings.TrimPrefix(t.Resources[fd.Resource].Type, "AWS::")
 			f.edge(svc, f.node("res", fd.Resource, typ+" "+fd.Resource), rule, true)
 		}
@@ -359,7 +405,7 @@ type flowchart struct {
 	nodes, edgeLines []string
 	seen             map[string]bool // node ids and edge lines written
 	red              []string        // indexes of the dashed edges
-	missing          []string        // ids of the nodes for what is missing
+	problems         []string        // ids of the nodes for what is missing or wrong
 }
 
 var nonIdChar = regexp.MustCompile(`[^A-Za-z0-9_]`)
@@ -374,14 +420,14 @@ func (f *flowchart) node(kind, name, label string) string {
 	if !f.seen[id] {
 		f.seen[id] = true
 		f.nodes = append(f.nodes, fmt.Sprintf("  %s[%q]", id, strings.ReplaceAll(label, `"`, "'")))
-		if kind == "missing" {
-			f.missing = append(f.missing, id)
+		if kind == "missing" || kind == "problem" {
+			f.problems = append(f.problems, id)
 		}
 	}
 	return id
 }
 
-// missing declares a node for something the template lacks.
+// missingNode declares a node for something the template lacks.
 func (f *flowchart) missingNode(what string) string {
 	return f.node("missing", what, what+" (missing)")
 }
@@ -419,8 +465,8 @@ func (f *flowchart) String() string {
 	if len(f.red) > 0 {
 		lines = append(lines, "  linkStyle "+strings.Join(f.red, ",")+" stroke:#d00,stroke-width:2px")
 	}
-	if len(f.missing) > 0 {
-		lines = append(lines, "  classDef missing stroke:#d00,stroke-dasharray:5 5", "  class "+strings.Join(f.missing, ",")+" missing")
+	if len(f.problems) > 0 {
+		lines = append(lines, "  classDef problem stroke:#d00,stroke-dasharray:5 5", "  class "+strings.Join(f.problems, ",")+" problem")
 	}
 	return strings.Join(lines, "\n") + "\n"
 }

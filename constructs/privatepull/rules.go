@@ -80,15 +80,6 @@ type Finding struct {
 	Message string
 }
 
-// checker is the engine CheckTemplate uses: the pull-path rules only, built
-// once per process (the engine compiles its rules on first use).
-var checker = sync.OnceValue(func() awscdk.CloudFormationValidatePlugin {
-	return awscdk.NewCloudFormationValidatePlugin(&awscdk.CloudFormationValidatePluginProps{
-		RegoRules:           PullPathRules(),
-		IncludeDefaultRules: jsii.Bool(false),
-	})
-})
-
 // CheckTemplate runs the pull-path rules on a CloudFormation template file
 // (JSON or YAML, made by the CDK or not) and returns their findings, sorted by
 // resource and rule. It returns an error when the file cannot be read or
@@ -110,11 +101,12 @@ func CheckTemplate(file string) (findings []Finding, err error) {
 			findings, err = nil, fmt.Errorf("%s: %v", file, r)
 		}
 	}()
-	report := checker().Validate(&templateContext{path: abs})
+	// The shared plugin: one engine per process for apps and checks alike.
+	report := SharedPullPathPlugin().Validate(&templateContext{path: abs})
 	for _, v := range *report.Violations {
 		rule := *v.RuleName
 		if !strings.HasPrefix(rule, RuleIdPrefix) {
-			if strings.HasPrefix(rule, "E0") || strings.HasPrefix(rule, "F0") {
+			if strings.HasPrefix(rule, "E0") || strings.HasPrefix(rule, "F1") {
 				// the engine could not read the template
 				return nil, fmt.Errorf("%s: %s: %s", file, rule, *v.Description)
 			}
