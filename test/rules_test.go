@@ -15,6 +15,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/privatepull/privatepull/constructs/privatepull"
+	"github.com/privatepull/privatepull/constructs/pullapp"
 )
 
 // ruleIds lists the pull-path rules; each has a fixture that breaks it.
@@ -60,8 +61,10 @@ func TestRulesPassOnCompletePaths(t *testing.T) {
 	if len(good) < 3 {
 		t.Fatalf("only %d passing fixtures", len(good))
 	}
-	// every golden template (CDK-made by the library) passes too
+	// the library's own scenarios pass too (the app's are checked at synth:
+	// TestAppScenariosPassTheRulesAtSynth)
 	golden, _ := filepath.Glob("testdata/*.template.json")
+	golden = slices.DeleteFunc(golden, func(f string) bool { return strings.HasPrefix(filepath.Base(f), "app-") })
 	for _, file := range append(good, golden...) {
 		findings, err := privatepull.CheckTemplate(file)
 		if err != nil || len(findings) > 0 {
@@ -154,5 +157,35 @@ func TestRulesReportTheSeedBugToTheCLI(t *testing.T) {
 	json.Unmarshal(raw, &report)
 	if report.Success || !strings.Contains(string(raw), "PRIVATEPULL-S3-EGRESS") {
 		t.Errorf("validation report: success=%v, want false with PRIVATEPULL-S3-EGRESS:\n%.2000s", report.Success, raw)
+	}
+}
+
+func TestAppScenariosPassTheRulesAtSynth(t *testing.T) {
+	for name := range appScenarios {
+		// the app registers the rules (TestAppRegistersTheRules): its synth
+		// wrote their report, which lists only failing plugins
+		s := appScenario(t, name)
+		raw, err := os.ReadFile(filepath.Join(*awscdk.Stage_Of(s.stack).Outdir(), "validation-report.json"))
+		if err != nil {
+			t.Fatalf("app/%s: %v", name, err)
+		}
+		if strings.Contains(string(raw), privatepull.RuleIdPrefix) {
+			t.Errorf("app/%s: the rules found something:\n%.3000s", name, raw)
+		}
+	}
+}
+
+func TestAppRegistersTheRules(t *testing.T) {
+	// GIVEN the app, and a broken hand-written stack beside it
+	app := newApp(map[string]any{"nag": false}, false)
+	if _, err := pullapp.Build(app); err != nil {
+		t.Fatal(err)
+	}
+	seedStack(app)
+	// WHEN it synthesizes, THEN the rules report the broken stack only
+	out := app.Synth(nil).Directory()
+	raw, err := os.ReadFile(filepath.Join(*out, "validation-report.json"))
+	if err != nil || !strings.Contains(string(raw), "PRIVATEPULL-S3-EGRESS") || strings.Contains(string(raw), "PrivatePull/") {
+		t.Errorf("report: %v\n%.3000s", err, raw)
 	}
 }
