@@ -261,6 +261,9 @@ func (lb *LoadBalancerProps) validate(p *FargateServiceProps) error {
 // tables of the endpoints' subnets, also serves the task subnets. Subnets
 // whose route table is unknown (imported without one) are not judged.
 func checkRouteTables(vpc awsec2.IVpc, taskSubnets *awsec2.SubnetSelection, eps Endpoints) error {
+	if taskSubnets == eps.SubnetSelection() {
+		return nil // the endpoints' own subnets (the default)
+	}
 	tasks, err := selectSubnets(vpc, taskSubnets, "FargateServiceProps.TaskSubnets")
 	if err != nil {
 		return err
