@@ -2,6 +2,7 @@ package privatepull
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 )
@@ -33,6 +34,7 @@ func errorf(field, got, want string, args ...any) *Error {
 }
 
 // unresolved reports whether s is a token, which validation does not judge.
+// A string token always holds "${Token["; other strings need no jsii call.
 func unresolved(s *string) bool {
-	return *awscdk.Token_IsUnresolved(s)
+	return strings.Contains(*s, "${Token[") && *awscdk.Token_IsUnresolved(s)
 }

@@ -3,6 +3,7 @@ package privatepull
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -208,13 +209,16 @@ func sidecarName(sc *SidecarProps) string {
 // validateSecrets refuses a secret whose literal ARN is in another region
 // than the stack's: tasks read secrets through endpoints of their own region.
 func (p *FargateServiceProps) validateSecrets() error {
-	region := awscdk.Stack_Of(p.Vpc).Region()
-	if unresolved(region) {
-		return nil
-	}
 	all := []*map[string]awsecs.Secret{p.Secrets}
 	for _, sc := range deref(p.Sidecars) {
 		all = append(all, sc.Secrets)
+	}
+	if !slices.ContainsFunc(all, func(m *map[string]awsecs.Secret) bool { return len(deref2(m)) > 0 }) {
+		return nil
+	}
+	region := awscdk.Stack_Of(p.Vpc).Region()
+	if unresolved(region) {
+		return nil
 	}
 	for _, secrets := range all {
 		for name, secret := range deref2(secrets) {
