@@ -273,7 +273,7 @@ func NewFargateService(scope constructs.Construct, id *string, props *FargateSer
 	if prefix := props.PullThroughCachePrefix; prefix != nil {
 		s.allowPullThroughCache(*prefix)
 	}
-	if policy := s.taskDef.ExecutionRole().Node().TryFindChild(jsii.String("DefaultPolicy")); policy != nil {
+	if policy := s.taskDef.ObtainExecutionRole().Node().TryFindChild(jsii.String("DefaultPolicy")); policy != nil {
 		acknowledge(policy, "AwsSolutions-IAM5",
 			"ecr:GetAuthorizationToken has no resource; the pull actions are limited to the image's repository", "Resource::*")
 		if prefix := props.PullThroughCachePrefix; prefix != nil {
