@@ -263,9 +263,17 @@ func LayerBucketObjectsArn(stack awscdk.Stack) *string {
 	return jsii.String(fmt.Sprintf("arn:%s:s3:::prod-%s-starport-layer-bucket/*", *stack.Partition(), *stack.Region()))
 }
 
+// deref and derefMap read optional props.
 func deref[T any](p *[]T) []T {
 	if p == nil {
 		return nil
 	}
 	return *p
+}
+
+func derefMap[K comparable, V any](m *map[K]V) map[K]V {
+	if m == nil {
+		return nil
+	}
+	return *m
 }

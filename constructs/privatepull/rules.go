@@ -113,7 +113,7 @@ func CheckTemplate(file string) (findings []Finding, err error) {
 			continue
 		}
 		for _, r := range *v.ViolatingResources {
-			f := Finding{RuleID: rule, Severity: deref1(v.Severity), Message: *v.Description}
+			f := Finding{RuleID: rule, Severity: value(v.Severity), Message: *v.Description}
 			if r.ResourceLogicalId != nil {
 				f.Resource = *r.ResourceLogicalId
 			}
@@ -133,7 +133,7 @@ func CheckTemplate(file string) (findings []Finding, err error) {
 	return findings, nil
 }
 
-func deref1(s *string) string {
+func value(s *string) string {
 	if s == nil {
 		return ""
 	}

@@ -339,7 +339,7 @@ func (s *fargateService) addContainer(logGroup awslogs.ILogGroup, c *SidecarProp
 		panic(err)
 	}
 	stack := awscdk.Stack_Of(s)
-	for _, secret := range deref2(c.Secrets) {
+	for _, secret := range derefMap(c.Secrets) {
 		for _, service := range secretServices(stack, secret) {
 			s.endpoints.AddInterfaceEndpoint(service)
 		}
@@ -452,13 +452,6 @@ func resourceTypeOf(token *string) (typ string) {
 		return *res.CfnResourceType()
 	}
 	return ""
-}
-
-func deref2[K comparable, V any](m *map[K]V) map[K]V {
-	if m == nil {
-		return nil
-	}
-	return *m
 }
 
 // SharedEndpoints returns the one Endpoints set privatepull keeps for vpc in

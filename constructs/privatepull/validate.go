@@ -213,7 +213,7 @@ func (p *FargateServiceProps) validateSecrets() error {
 	for _, sc := range deref(p.Sidecars) {
 		all = append(all, sc.Secrets)
 	}
-	if !slices.ContainsFunc(all, func(m *map[string]awsecs.Secret) bool { return len(deref2(m)) > 0 }) {
+	if !slices.ContainsFunc(all, func(m *map[string]awsecs.Secret) bool { return len(derefMap(m)) > 0 }) {
 		return nil
 	}
 	region := awscdk.Stack_Of(p.Vpc).Region()
@@ -221,7 +221,7 @@ func (p *FargateServiceProps) validateSecrets() error {
 		return nil
 	}
 	for _, secrets := range all {
-		for name, secret := range deref2(secrets) {
+		for name, secret := range derefMap(secrets) {
 			arn := secret.Arn()
 			if unresolved(arn) {
 				continue
