@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/privatepull/privatepull/constructs/pullapp"
 	"github.com/privatepull/privatepull/internal/peer"
@@ -93,4 +95,20 @@ func BenchmarkSynthPeer(b *testing.B) {
 	if def, ok := synthNs["BenchmarkSynthDefaultApp"]; ok {
 		b.ReportMetric(def/ns, "default/peer")
 	}
+}
+
+// BenchmarkSynthDefaultAppWithoutRules is the default app without the
+// pull-path rules plugin (cdk-nag kept): the difference to
+// BenchmarkSynthDefaultApp is what registering the rules costs a synth.
+func BenchmarkSynthDefaultAppWithoutRules(b *testing.B) {
+	benchSynth(b, func(app awscdk.App) {
+		cfg, err := pullapp.ConfigFromContext(app.Node())
+		if err != nil {
+			panic(err)
+		}
+		awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
+		if _, err := pullapp.NewStack(app, pullapp.StackId, cfg); err != nil {
+			panic(err)
+		}
+	})
 }
