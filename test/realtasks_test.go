@@ -243,3 +243,44 @@ func TestAllowPullFromAddsAnotherAccountsRepository(t *testing.T) {
 		})
 	}
 }
+
+func TestEndpointsSharedAcrossStacks(t *testing.T) {
+	// GIVEN the endpoints in a network stack and services in two other stacks
+	app := newApp(nil, false)
+	network := awscdk.NewStack(app, jsii.String("Network"), nil)
+	vpc := isolatedVpc(network)
+	eps := privatepull.NewEndpoints(network, jsii.String("Endpoints"), &privatepull.EndpointsProps{Vpc: vpc, S3PrefixListId: jsii.String("pl-6da54004")})
+	for _, name := range []string{"Api", "Worker"} {
+		stack := awscdk.NewStack(app, jsii.String(name), nil)
+		privatepull.NewFargateService(stack, jsii.String("Service"), &privatepull.FargateServiceProps{Vpc: vpc, Image: repoImage(stack, name), Endpoints: eps})
+	}
+	// THEN the network stack keeps one ingress rule on the endpoint group and
+	// creates no endpoints twice; the services join its client group by reference
+	tpl := func(id string) *synthesized {
+		s := &synthesized{template: assertions.Template_FromStack(app.Node().FindChild(jsii.String(id)).(awscdk.Stack), nil)}
+		s.json = toMap(s.template.ToJSON())
+		return s
+	}
+	net := tpl("Network")
+	if n, m := len(net.resources("AWS::EC2::SecurityGroupIngress")), len(net.resources("AWS::EC2::VPCEndpoint")); n != 1 || m != 4 {
+		t.Errorf("network stack: %d ingress rules, %d endpoints; want 1 and 4", n, m)
+	}
+	for _, name := range []string{"Api", "Worker"} {
+		s := tpl(name)
+		if n := len(s.resources("AWS::EC2::VPCEndpoint")) + len(s.resources("AWS::EC2::SecurityGroupIngress")); n != 0 {
+			t.Errorf("%s stack creates %d endpoints or ingress rules, want 0", name, n)
+		}
+		groups := asJSON(props(firstOf(s.resources("AWS::ECS::Service")))["NetworkConfiguration"])
+		// a cross-stack reference (Fn::GetStackOutput with the recommended flags)
+		if !strings.Contains(groups, `"StackName":"Network"`) || !strings.Contains(groups, "EndpointsClientSecurityGroup") {
+			t.Errorf("%s service does not join the network stack's client group: %s", name, groups)
+		}
+	}
+}
+
+func firstOf(rs map[string]map[string]any) map[string]any {
+	for _, r := range rs {
+		return r
+	}
+	return nil
+}
