@@ -192,6 +192,7 @@ func TestNewRepositoryMeetsTheEcrControls(t *testing.T) {
 	stack := libStack()
 	privatepull.NewRepository(stack, jsii.String("Repo"), &privatepull.RepositoryProps{RepositoryName: jsii.String("team/app"), KeepImages: jsii.Number(20)})
 	tpl := assertions.Template_FromStack(stack, nil)
+	golden(t, "repository", &synthesized{json: toMap(tpl.ToJSON())})
 	check(t, "ECR.1, ECR.2, ECR.3", func() {
 		tpl.HasResource(jsii.String("AWS::ECR::Repository"), map[string]any{
 			"Properties": map[string]any{
