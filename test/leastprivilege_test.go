@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 
@@ -218,4 +219,15 @@ func TestNewRepositoryMeetsTheEcrControls(t *testing.T) {
 	wantPanic(t, func() {
 		privatepull.NewRepository(stack, jsii.String("Bad2"), &privatepull.RepositoryProps{UntaggedDays: jsii.Number(0.5)})
 	}, "RepositoryProps.UntaggedDays", "got 0.5")
+}
+
+func TestTokensAreNotJudged(t *testing.T) {
+	// a prefix list id from a CloudFormation parameter is a token: accepted
+	stack := awscdk.NewStack(newApp(nil, false), jsii.String("Tokens"), nil)
+	param := awscdk.NewCfnParameter(stack, jsii.String("PrefixList"), nil)
+	privatepull.NewEndpoints(stack, jsii.String("E"), &privatepull.EndpointsProps{Vpc: isolatedVpc(stack), S3PrefixListId: param.ValueAsString()})
+	check(t, "egress to the parameter", func() {
+		assertions.Template_FromStack(stack, nil).HasResourceProperties(jsii.String("AWS::EC2::SecurityGroupEgress"),
+			map[string]any{"DestinationPrefixListId": ref("PrefixList")})
+	})
 }

@@ -24,7 +24,7 @@ type fakeImage struct{ awsecs.ContainerImage }
 
 // FuzzValidate feeds arbitrary values to the props checks: they may refuse
 // them only with an *Error, never panic or return another error.
-// Run: go test ./constructs/privatepull -run '^$' -fuzz FuzzValidate -fuzztime 60s
+// Run: go test ./constructs/privatepull -run '^$' -fuzz FuzzValidate -fuzztime 200000x
 func FuzzValidate(f *testing.F) {
 	f.Add(256.0, 512.0, 1.0, 8080.0, "pl-63a5400a", "ecr-public", "Proxy", "/tmp", "vpce-0a0000000000000a1")
 	f.Add(4096.0, 1536.0, -1.0, 0.0, "", "/x", "App", "/", "")
