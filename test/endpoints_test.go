@@ -13,7 +13,7 @@ import (
 	"github.com/privatepull/privatepull/constructs/privatepull"
 )
 
-// endpointIds returns the logical ids of the default app's endpoint groups.
+// endpointGroups returns the logical ids of the endpoint group and the client group.
 func endpointGroups(t *testing.T, s *synthesized) (group, client string) {
 	return s.logicalIdOf(t, "PrivatePull/Endpoints/SecurityGroup/Resource"),
 		s.logicalIdOf(t, "PrivatePull/Endpoints/ClientSecurityGroup/Resource")

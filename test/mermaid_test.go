@@ -11,7 +11,7 @@ import (
 // mermaidOf returns PullPathMermaid of a template, failing the test on error.
 func mermaidOf(t *testing.T, file string) string {
 	t.Helper()
-	out, err := privatepull.PullPathMermaid(file)
+	out, err := privatepull.PullPathMermaid(file, findingsOf(t, file))
 	if err != nil {
 		t.Fatalf("PullPathMermaid(%s): %v", file, err)
 	}
@@ -82,7 +82,7 @@ func TestMermaidFails(t *testing.T) {
 		{"fails when the file does not exist", filepath.Join("testdata", "no-such.json"), "no-such.json"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := privatepull.PullPathMermaid(c.file)
+			_, err := privatepull.PullPathMermaid(c.file, nil)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("got error %v, want one containing %q", err, c.want)
 			}

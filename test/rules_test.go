@@ -25,6 +25,24 @@ var ruleIds = []string{
 	"LOGS-ENDPOINT", "SECRETS-ENDPOINT", "EXEC-ENDPOINT", "PUBLIC-IP", "EXECUTION-ROLE",
 }
 
+// checked holds CheckTemplate's answer per file: the rule and diagram tests
+// read the same fixtures, and each is validated once.
+var checked = map[string][]privatepull.Finding{}
+
+// findingsOf returns CheckTemplate(file), failing the test on error.
+func findingsOf(t *testing.T, file string) []privatepull.Finding {
+	t.Helper()
+	if f, ok := checked[file]; ok {
+		return f
+	}
+	f, err := privatepull.CheckTemplate(file)
+	if err != nil {
+		t.Fatalf("CheckTemplate(%s): %v", file, err)
+	}
+	checked[file] = f
+	return f
+}
+
 // ruleIdsOf returns the distinct rule ids of findings.
 func ruleIdsOf(findings []privatepull.Finding) []string {
 	var ids []string
@@ -40,10 +58,7 @@ func TestRulesEachFixtureBreaksExactlyItsRule(t *testing.T) {
 	for _, id := range ruleIds {
 		file := filepath.Join("testdata", "rules", strings.ToLower(id)+".json")
 		t.Run(id, func(t *testing.T) {
-			findings, err := privatepull.CheckTemplate(file)
-			if err != nil {
-				t.Fatal(err)
-			}
+			findings := findingsOf(t, file)
 			if got := ruleIdsOf(findings); !slices.Equal(got, []string{privatepull.RuleIdPrefix + id}) {
 				t.Errorf("%s: got rules %v, want only %s%s", file, got, privatepull.RuleIdPrefix, id)
 			}
@@ -66,18 +81,14 @@ func TestRulesPassOnCompletePaths(t *testing.T) {
 	golden, _ := filepath.Glob("testdata/*.template.json")
 	golden = slices.DeleteFunc(golden, func(f string) bool { return strings.HasPrefix(filepath.Base(f), "app-") })
 	for _, file := range append(good, golden...) {
-		findings, err := privatepull.CheckTemplate(file)
-		if err != nil || len(findings) > 0 {
-			t.Errorf("%s: %v %+v", file, err, findings)
+		if findings := findingsOf(t, file); len(findings) > 0 {
+			t.Errorf("%s: %+v", file, findings)
 		}
 	}
 }
 
 func TestRulesCatchTheSeedBug(t *testing.T) {
-	findings, err := privatepull.CheckTemplate("testdata/rules/seed-bug.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	findings := findingsOf(t, filepath.Join("testdata", "rules", "seed-bug.json"))
 	if got := ruleIdsOf(findings); !slices.Equal(got, []string{"PRIVATEPULL-S3-EGRESS"}) {
 		t.Errorf("got %v", got)
 	}

@@ -47,7 +47,7 @@ func run(args []string) int {
 		findings, err := privatepull.CheckTemplate(file)
 		if err == nil && *mermaid {
 			var diagram string
-			diagram, err = privatepull.PullPathMermaid(file)
+			diagram, err = privatepull.PullPathMermaid(file, findings)
 			fmt.Print(diagram)
 		}
 		if err != nil {

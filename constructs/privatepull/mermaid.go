@@ -17,12 +17,12 @@ import (
 //	service -> its security groups -> tcp/443 -> the interface endpoints they reach
 //	security groups -> tcp/443 -> S3 prefix list -> S3 gateway endpoint -> route tables -> subnets
 //
-// Solid edges are what the template provides. Each finding CheckTemplate
-// reports for the service (on the service itself or on a resource drawn in
+// Solid edges are what the template provides. Each of findings (what
+// CheckTemplate returned for the same file) that concerns the service (on the service itself or on a resource drawn in
 // its diagram, such as an endpoint or its VPC) becomes a dashed red edge,
 // labelled with the rule id, where the link is missing. YAML templates are
 // refused; convert them to JSON first.
-func PullPathMermaid(file string) (string, error) {
+func PullPathMermaid(file string, findings []Finding) (string, error) {
 	raw, err := os.ReadFile(file)
 	if err != nil {
 		return "", err
@@ -33,10 +33,6 @@ func PullPathMermaid(file string) (string, error) {
 	var tpl cfnTemplate
 	if err := json.Unmarshal(raw, &tpl); err != nil {
 		return "", fmt.Errorf("%s: not valid JSON: %v", file, err)
-	}
-	findings, err := CheckTemplate(file)
-	if err != nil {
-		return "", err
 	}
 	services := tpl.ofType("AWS::ECS::Service")
 	if len(services) == 0 {
