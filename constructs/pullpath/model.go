@@ -1,0 +1,384 @@
+package pullpath
+
+import (
+	"net/netip"
+	"strings"
+)
+
+// Tri is a three-valued truth: Unknown (the zero value), No or Yes.
+type Tri int8
+
+// The values of a Tri.
+const (
+	Unknown Tri = iota
+	No
+	Yes
+)
+
+// TriOf returns Yes for true and No for false.
+func TriOf(b bool) Tri {
+	if b {
+		return Yes
+	}
+	return No
+}
+
+// or is Yes when any is Yes, else Unknown when any is Unknown, else No.
+func or(ts ...Tri) Tri {
+	out := No
+	for _, t := range ts {
+		if t == Yes {
+			return Yes
+		}
+		if t == Unknown {
+			out = Unknown
+		}
+	}
+	return out
+}
+
+// and is No when any is No, else Unknown when any is Unknown, else Yes.
+func and(ts ...Tri) Tri {
+	out := Yes
+	for _, t := range ts {
+		if t == No {
+			return No
+		}
+		if t == Unknown {
+			out = Unknown
+		}
+	}
+	return out
+}
+
+// Input is one template or Terraform root module of a set.
+type Input struct {
+	// Path is the file or folder as given (relative paths stay relative).
+	Path string
+	// Stack is the CDK stack's name when the input comes from a cloud
+	// assembly, else "".
+	Stack string
+	// Terraform is true for a Terraform root module.
+	Terraform bool
+	// Account and Region are the environment, "" where unknown.
+	Account, Region string
+	// Hidden names what the input creates that cannot be seen (a Transform,
+	// a module that was not initialised): endpoints there may exist.
+	Hidden []string
+}
+
+// env is the key of the input's set: inputs of one environment see each
+// other's exports.
+func (in *Input) env() string { return in.Account + "/" + in.Region }
+
+// Node is what every element of the graph has.
+type Node struct {
+	// In is the input that defines it (for an external node, the input
+	// that names it).
+	In *Input
+	// ID is the logical id (CloudFormation) or resource address (Terraform).
+	ID string
+	// File and Line locate its definition where the reader keeps positions.
+	File string
+	Line int
+	// Ext is non-empty for a node defined outside the set and says what it
+	// is ("the parameter VpcId", "the import shared-VpcId", "vpc-0abc"): all
+	// that is not written on it is unknown.
+	Ext string
+	// Acks are the rules acknowledged on it, rule id to reason.
+	Acks map[string]string
+}
+
+func (n *Node) node() *Node { return n }
+
+// name is how messages name it.
+func (n *Node) name() string {
+	if n.Ext != "" {
+		return n.Ext
+	}
+	return n.ID
+}
+
+// CIDR is an IPv4 block that is either literal or symbolic.
+type CIDR struct {
+	// P is the block when it is literal.
+	P netip.Prefix
+	// Sym names the value when it is not literal: two equal symbols are
+	// the same value ("param:VpcCidr", "Vpc.CidrBlock").
+	Sym string
+	// In is the symbol of a block known to contain this one (a subnet's
+	// VPC block), or "".
+	In string
+}
+
+// ParseCIDR returns the literal CIDR s, or the zero CIDR (unknown).
+func ParseCIDR(s string) CIDR {
+	p, err := netip.ParsePrefix(strings.TrimSpace(s))
+	if err != nil || !p.Addr().Is4() {
+		return CIDR{}
+	}
+	return CIDR{P: p.Masked()}
+}
+
+// Known is true when the block is literal or symbolic.
+func (c CIDR) Known() bool { return c.P.IsValid() || c.Sym != "" }
+
+func (c CIDR) String() string {
+	if c.P.IsValid() {
+		return c.P.String()
+	}
+	if c.Sym != "" {
+		return c.Sym
+	}
+	return "an unknown block"
+}
+
+// Covers says whether every address of t is in c.
+func (c CIDR) Covers(t CIDR) Tri {
+	switch {
+	case c.P.IsValid() && c.P.Bits() == 0:
+		return Yes
+	case c.P.IsValid() && t.P.IsValid():
+		return TriOf(c.P.Bits() <= t.P.Bits() && c.P.Contains(t.P.Addr()))
+	case c.Sym != "" && (c.Sym == t.Sym || c.Sym == t.In):
+		return Yes
+	}
+	return Unknown
+}
+
+// VPC is a virtual private cloud.
+type VPC struct {
+	Node
+	// DNSSupport and DNSHostnames are its DNS attributes.
+	DNSSupport, DNSHostnames Tri
+	// CIDRs are its IPv4 blocks, the primary first.
+	CIDRs []CIDR
+	// MainRouteTable is the route table of subnets with no association;
+	// nil when unknown.
+	MainRouteTable *RouteTable
+}
+
+// Subnet is a subnet.
+type Subnet struct {
+	Node
+	VPC  *VPC
+	CIDR CIDR
+	// RouteTable is the table it uses; nil when unknown (RouteTableWhy)
+	// or not yet linked to the VPC's main table.
+	RouteTable    *RouteTable
+	RouteTableWhy string
+	// Associated is true when an association names its route table.
+	Associated bool
+}
+
+// RouteTable is a route table.
+type RouteTable struct {
+	Node
+	VPC *VPC
+	// Main is true for the VPC's main route table.
+	Main bool
+	// Routes are its routes besides the local one.
+	Routes []Route
+	// RoutesWhy is non-empty when some routes cannot be read.
+	RoutesWhy string
+	// Exported is true when another stack may associate subnets with it.
+	Exported bool
+	// Subnets are the subnets of the set that use it.
+	Subnets []*Subnet
+}
+
+// The kinds of route target.
+const (
+	TargetNAT   = "nat"   // a NAT gateway
+	TargetIGW   = "igw"   // an internet gateway
+	TargetOther = "other" // anything else: where it leads is unknown
+)
+
+// Route is one route of a route table.
+type Route struct {
+	// Dest is the destination block.
+	Dest CIDR
+	// Target is TargetNAT, TargetIGW or TargetOther; TargetID names it.
+	Target, TargetID string
+}
+
+// Endpoint is a VPC endpoint.
+type Endpoint struct {
+	Node
+	VPC *VPC
+	// Service is the service's short name ("ecr.api", "s3"), "" when unknown;
+	// ServiceName is the name as written.
+	Service, ServiceName string
+	// Type is "Interface", "Gateway", another type, or "" when unknown.
+	Type string
+	// PrivateDNS is whether private DNS is on (interface endpoints).
+	PrivateDNS Tri
+	// Groups are its security groups (interface endpoints); GroupsWhy says
+	// why they are unknown.
+	Groups    []*Group
+	GroupsWhy string
+	// Subnets are its subnets (interface endpoints); SubnetsWhy says why
+	// they are unknown.
+	Subnets    []*Subnet
+	SubnetsWhy string
+	// RouteTables are its route tables (gateway endpoints); RouteTablesWhy
+	// says why some are unknown.
+	RouteTables    []*RouteTable
+	RouteTablesWhy string
+	// Policy is its policy; nil allows everything.
+	Policy *Policy
+}
+
+// Group is a security group.
+type Group struct {
+	Node
+	VPC *VPC
+	// Egress and Ingress are its rules, inline and standalone.
+	Egress, Ingress []*Rule
+	// EgressWhy and IngressWhy are non-empty when some rules cannot be read.
+	EgressWhy, IngressWhy string
+	// DefaultEgress is true when a group with no egress rule allows all
+	// egress (CloudFormation), false when it allows none (Terraform).
+	DefaultEgress bool
+}
+
+// Rule is one security-group rule.
+type Rule struct {
+	// ID names the standalone rule resource, "" for an inline rule.
+	ID string
+	// Proto is "-1" (all), "tcp", "udp", "icmp", a number, or "" when unknown.
+	Proto string
+	// From and To are the port range; PortsKnown is false when unreadable.
+	From, To   int
+	PortsKnown bool
+	// The peer: a block, a group, or a prefix list (its id or symbol).
+	// PeerWhy is non-empty when the peer cannot be read.
+	CIDR       CIDR
+	IPv6       bool
+	Group      *Group
+	PrefixList string
+	PeerWhy    string
+}
+
+// Service is an ECS service.
+type Service struct {
+	Node
+	// Cluster is its cluster; nil when none is named (the default cluster).
+	Cluster *Cluster
+	// LaunchType is "FARGATE", "EC2", "EXTERNAL", "" when not set, or "?"
+	// when unreadable.
+	LaunchType string
+	// Strategy lists the capacity providers of its strategy; StrategyWhy is
+	// non-empty when they cannot be read.
+	Strategy    []string
+	StrategyWhy string
+	// Task is its task definition; TaskWhy says why it is unknown.
+	Task    *TaskDef
+	TaskWhy string
+	// Awsvpc is true when it has an awsvpc network configuration.
+	Awsvpc bool
+	// Subnets and Groups are its awsvpc subnets and security groups; the
+	// Why fields say why they are unknown.
+	Subnets    []*Subnet
+	SubnetsWhy string
+	Groups     []*Group
+	GroupsWhy  string
+	// PublicIP is whether its tasks get a public address.
+	PublicIP Tri
+	// Exec is whether ECS Exec is on.
+	Exec Tri
+}
+
+// Cluster is an ECS cluster.
+type Cluster struct {
+	Node
+	// Strategy is its default capacity provider strategy; StrategyWhy is
+	// non-empty when it cannot be read.
+	Strategy    []string
+	StrategyWhy string
+}
+
+// TaskDef is an ECS task definition.
+type TaskDef struct {
+	Node
+	// NetworkMode is as written; "" when not set, "?" when unreadable.
+	NetworkMode string
+	// Containers are its containers; ContainersWhy says why they are unknown.
+	Containers    []*Container
+	ContainersWhy string
+	// ExecRole is the execution role; nil with ExecRoleWhy "" means none.
+	ExecRole    *Role
+	ExecRoleWhy string
+}
+
+// Container is one container definition.
+type Container struct {
+	Name string
+	// Image is the image reference; unknown parts are written ${...}.
+	// ImageWhy is non-empty when the whole image is unknown.
+	Image, ImageWhy string
+	// LogDriver is the log driver, "" for none.
+	LogDriver string
+	// Secrets are where its secrets come from.
+	Secrets []Secret
+}
+
+// Secret is one secret a container reads before it starts.
+type Secret struct {
+	// Store is "secretsmanager", "ssm", or "" when unknown.
+	Store string
+	// From names it (an ARN, a name, a resource).
+	From string
+}
+
+// Role is an IAM role.
+type Role struct {
+	Node
+	// Policies are its identity policies, inline, attached and managed.
+	Policies []*Policy
+	// PoliciesWhy is non-empty when some cannot be read.
+	PoliciesWhy string
+}
+
+// Policy is an IAM policy document.
+type Policy struct {
+	// Name names it in messages.
+	Name       string
+	Statements []Statement
+	// Why is non-empty when the document cannot be read.
+	Why string
+}
+
+// Statement is one policy statement. Unknown parts of strings are ${...}.
+type Statement struct {
+	Allow                   bool
+	Actions, NotActions     []string
+	Resources, NotResources []string
+	HasResource             bool
+	Conditional             bool
+	PrincipalAll            bool
+}
+
+// CacheRule is an ECR pull-through cache rule.
+type CacheRule struct {
+	Node
+	// Prefix is its repository prefix; "" when unknown.
+	Prefix string
+	// Upstream names the upstream registry.
+	Upstream string
+}
+
+// Model is the graph a set of inputs describes.
+type Model struct {
+	Inputs      []*Input
+	VPCs        []*VPC
+	Subnets     []*Subnet
+	RouteTables []*RouteTable
+	Endpoints   []*Endpoint
+	Groups      []*Group
+	Services    []*Service
+	Clusters    []*Cluster
+	TaskDefs    []*TaskDef
+	Roles       []*Role
+	Caches      []*CacheRule
+}
