@@ -1,14 +1,19 @@
-// Command pullcheck runs privatepull's pull-path rules on CloudFormation
-// templates (JSON or YAML, CDK-made or not) and prints what it finds:
+// Command pullcheck judges the pull path of every ECS service in
+// CloudFormation templates (JSON or YAML), cdk.out cloud assemblies and
+// Terraform root modules, whoever wrote them, without Node.js:
 //
-//	go run github.com/privatepull/privatepull/cmd/pullcheck [-mermaid] TEMPLATE...
+//	pullcheck [-format text|json|sarif] [-mermaid] [-require-private]
+//	          [-var NAME=VALUE]... [-var-file FILE]... PATH...
 //
-// With -mermaid it prints instead, for each ECS service of each (JSON)
-// template, its pull path as a Mermaid flowchart in Markdown, with the
-// findings drawn as dashed red edges (see privatepull.PullPathMermaid).
+// A PATH is a template file, a folder holding manifest.json (a cdk.out),
+// a folder of *.tf files (a Terraform root module), or - for standard
+// input. All paths of one call form one set per environment: an import of
+// an export of another template of the set resolves to it.
 //
-// It exits 0 when no finding is an error, 1 when one is, and 2 when a file
-// cannot be read or parsed.
+// Each service gets a verdict: private, internet, broken, undecided or
+// skipped (see the README). It exits 0 when nothing is broken, 1 when an
+// error finding is not acknowledged (or, with -require-private, when a
+// service is not private or skipped), and 2 when an input cannot be read.
 package main
 
 import (
@@ -17,57 +22,62 @@ import (
 	"io"
 	"os"
 
-	"github.com/aws/jsii-runtime-go"
-
-	"github.com/privatepull/privatepull/constructs/privatepull"
+	"github.com/privatepull/privatepull/constructs/pullpath"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:]))
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
-func run(args []string) int {
-	defer jsii.Close()
+type list []string
+
+func (l *list) String() string     { return fmt.Sprint(*l) }
+func (l *list) Set(s string) error { *l = append(*l, s); return nil }
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("pullcheck", flag.ContinueOnError)
-	mermaid := flags.Bool("mermaid", false, "print each ECS service's pull path as a Mermaid flowchart (JSON templates only)")
+	flags.SetOutput(stderr)
+	format := flags.String("format", "text", "report format: text, json or sarif")
+	mermaid := flags.Bool("mermaid", false, "print each ECS service's pull path as a Mermaid flowchart instead")
+	requirePrivate := flags.Bool("require-private", false, "exit 1 when a service is not private (skipped ones aside)")
+	var vars, varFiles list
+	flags.Var(&vars, "var", "a Terraform variable, NAME=VALUE (repeatable)")
+	flags.Var(&varFiles, "var-file", "a Terraform variable file (repeatable)")
 	flags.Usage = func() {
-		fmt.Fprintln(flags.Output(), "usage: pullcheck [-mermaid] TEMPLATE...")
+		fmt.Fprintln(stderr, "usage: pullcheck [-format text|json|sarif] [-mermaid] [-require-private] [-var NAME=VALUE] [-var-file FILE] PATH...")
 		flags.PrintDefaults()
 	}
 	if err := flags.Parse(args); err != nil {
 		return 2
 	}
-	files := flags.Args()
-	if len(files) == 0 {
+	if flags.NArg() == 0 {
 		flags.Usage()
 		return 2
 	}
-	code := 0
-	for _, file := range files {
-		findings, err := privatepull.CheckTemplate(file)
-		if err == nil && *mermaid {
-			var diagram string
-			diagram, err = privatepull.PullPathMermaid(file, findings)
-			fmt.Print(diagram)
-		}
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "pullcheck:", err)
-			code = 2
-			continue
-		}
-		report := io.Writer(os.Stdout)
-		if *mermaid {
-			report = io.Discard // the diagram shows the findings
-		}
-		for _, f := range findings {
-			fmt.Fprintf(report, "%s: %s %s %s: %s\n", file, f.Severity, f.RuleID, f.Resource, f.Message)
-			if f.Severity == "error" && code == 0 {
-				code = 1
-			}
-		}
-		if len(findings) == 0 {
-			fmt.Fprintf(report, "%s: pull path complete\n", file)
-		}
+	if *format != "text" && *format != "json" && *format != "sarif" {
+		fmt.Fprintf(stderr, "pullcheck: -format %s: want text, json or sarif\n", *format)
+		return 2
 	}
-	return code
+	report, err := pullpath.Check(flags.Args(), pullpath.Options{
+		Stdin:     stdin,
+		Terraform: pullpath.TerraformOptions{Vars: vars, VarFiles: varFiles, Env: os.Environ()},
+	})
+	switch {
+	case *mermaid:
+		fmt.Fprint(stdout, report.Mermaid())
+	case *format == "json":
+		report.WriteJSON(stdout)
+	case *format == "sarif":
+		report.WriteSARIF(stdout)
+	default:
+		report.WriteText(stdout)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "pullcheck:", err)
+		return 2
+	}
+	if report.Failed(*requirePrivate) {
+		return 1
+	}
+	return 0
 }

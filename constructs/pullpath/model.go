@@ -65,6 +65,8 @@ type Input struct {
 	// Hidden names what the input creates that cannot be seen (a Transform,
 	// a module that was not initialised): endpoints there may exist.
 	Hidden []string
+
+	regionGuess string // a region the input names literally, for messages
 }
 
 // env is the key of the input's set: inputs of one environment see each
@@ -141,6 +143,8 @@ func (c CIDR) Covers(t CIDR) Tri {
 	case c.P.IsValid() && t.P.IsValid():
 		return TriOf(c.P.Bits() <= t.P.Bits() && c.P.Contains(t.P.Addr()))
 	case c.Sym != "" && (c.Sym == t.Sym || c.Sym == t.In):
+		return Yes
+	case c.P.IsValid() && t.In == c.P.String():
 		return Yes
 	}
 	return Unknown

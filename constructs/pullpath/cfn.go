@@ -1,0 +1,844 @@
+package pullpath
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// cfnSet is the CloudFormation part of a set: its templates, their
+// exports, and the nodes they define or name.
+type cfnSet struct {
+	m     *Model
+	ctxs  []*cfnCtx
+	byEnv map[string]map[string][]export // env -> export name -> definitions
+	ext   map[string]any                 // kind + key -> external node
+}
+
+type export struct {
+	c *cfnCtx
+	v any
+}
+
+func newCfnSet(m *Model) *cfnSet {
+	return &cfnSet{m: m, byEnv: map[string]map[string][]export{}, ext: map[string]any{}}
+}
+
+// add adds a parsed template. parent and params bind a nested stack.
+func (s *cfnSet) add(in *Input, file string, tpl *template, parent *cfnCtx, params map[string]any) *cfnCtx {
+	c := &cfnCtx{set: s, in: in, tpl: tpl, file: file, parent: parent, params: params, conds: map[string]Tri{}, nodes: map[string]any{}}
+	s.ctxs = append(s.ctxs, c)
+	for _, tr := range tpl.Transform {
+		in.Hidden = append(in.Hidden, "what the Transform "+tr+" generates in "+file)
+	}
+	return c
+}
+
+// importValue resolves Fn::ImportValue name against the exports of the
+// set's templates of c's environment.
+func (s *cfnSet) importValue(c *cfnCtx, name string, depth int) any {
+	defs := s.byEnv[c.in.env()][name]
+	if len(defs) == 1 {
+		return defs[0].c.res(defs[0].v, depth+1)
+	}
+	why := "the import " + name
+	if len(defs) > 1 {
+		why += " (exported twice in the set)"
+	}
+	return unknown{sym: "import:" + c.in.env() + ":" + name, why: why}
+}
+
+// indexExports records every template's exports; it runs before any
+// import is resolved, and export names that need an import are skipped.
+func (s *cfnSet) indexExports() {
+	for _, c := range s.ctxs {
+		env := c.in.env()
+		if s.byEnv[env] == nil {
+			s.byEnv[env] = map[string][]export{}
+		}
+		for _, o := range c.tpl.Outputs {
+			om, _ := o.(map[string]any)
+			ex, _ := om["Export"].(map[string]any)
+			if ex == nil {
+				continue
+			}
+			if name, ok := c.resolve(ex["Name"]).(string); ok {
+				s.byEnv[env][name] = append(s.byEnv[env][name], export{c, om["Value"]})
+			}
+		}
+	}
+}
+
+// build turns the templates into model nodes: first one node per resource,
+// then their fields, so that references across templates resolve.
+func (s *cfnSet) build() {
+	s.indexExports()
+	for _, c := range s.ctxs {
+		ids := make([]string, 0, len(c.tpl.Resources))
+		for id := range c.tpl.Resources {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		for _, id := range ids {
+			c.create(id, c.tpl.Resources[id])
+		}
+	}
+	for _, c := range s.ctxs {
+		c.fill()
+	}
+	for _, c := range s.ctxs {
+		for _, o := range c.tpl.Outputs {
+			om, _ := o.(map[string]any)
+			if om["Export"] == nil {
+				continue
+			}
+			if r, ok := c.resolve(om["Value"]).(ref); ok {
+				if rt, ok := r.c.nodes[r.id].(*RouteTable); ok {
+					rt.Exported = true
+				}
+			}
+		}
+	}
+}
+
+func (c *cfnCtx) nodeBase(id string) Node {
+	n := Node{In: c.in, ID: id, File: c.file, Line: c.tpl.lines[id]}
+	n.Acks = metadataAcks(c.tpl.Resources[id].Metadata)
+	for rule, why := range c.acks[id] {
+		if n.Acks == nil {
+			n.Acks = map[string]string{}
+		}
+		n.Acks[rule] = why
+	}
+	return n
+}
+
+// metadataAcks reads a hand-written acknowledgement:
+//
+//	Metadata: {"privatepull": {"acknowledge": [{"id": RULE, "reason": WHY}]}}
+func metadataAcks(md map[string]any) map[string]string {
+	pp, _ := md["privatepull"].(map[string]any)
+	list, _ := pp["acknowledge"].([]any)
+	var acks map[string]string
+	for _, x := range list {
+		e, _ := x.(map[string]any)
+		id, _ := e["id"].(string)
+		reason, _ := e["reason"].(string)
+		if id != "" {
+			if acks == nil {
+				acks = map[string]string{}
+			}
+			acks[id] = reason
+		}
+	}
+	return acks
+}
+
+// create makes the node of one resource.
+func (c *cfnCtx) create(id string, r *resource) {
+	m := c.set.m
+	n := c.nodeBase(id)
+	switch r.Type {
+	case "AWS::EC2::VPC":
+		v := &VPC{Node: n}
+		main := &RouteTable{Node: Node{In: c.in, ID: id + " (main route table)", File: c.file, Line: n.Line}, VPC: v, Main: true}
+		v.MainRouteTable = main
+		m.VPCs = append(m.VPCs, v)
+		m.RouteTables = append(m.RouteTables, main)
+		c.nodes[id] = v
+	case "AWS::EC2::Subnet":
+		x := &Subnet{Node: n}
+		m.Subnets = append(m.Subnets, x)
+		c.nodes[id] = x
+	case "AWS::EC2::RouteTable":
+		x := &RouteTable{Node: n}
+		m.RouteTables = append(m.RouteTables, x)
+		c.nodes[id] = x
+	case "AWS::EC2::VPCEndpoint":
+		x := &Endpoint{Node: n}
+		m.Endpoints = append(m.Endpoints, x)
+		c.nodes[id] = x
+	case "AWS::EC2::SecurityGroup":
+		x := &Group{Node: n, DefaultEgress: true}
+		m.Groups = append(m.Groups, x)
+		c.nodes[id] = x
+	case "AWS::ECS::Service":
+		x := &Service{Node: n}
+		m.Services = append(m.Services, x)
+		c.nodes[id] = x
+	case "AWS::ECS::Cluster":
+		x := &Cluster{Node: n}
+		m.Clusters = append(m.Clusters, x)
+		c.nodes[id] = x
+	case "AWS::ECS::TaskDefinition":
+		x := &TaskDef{Node: n}
+		m.TaskDefs = append(m.TaskDefs, x)
+		c.nodes[id] = x
+	case "AWS::IAM::Role":
+		x := &Role{Node: n}
+		m.Roles = append(m.Roles, x)
+		c.nodes[id] = x
+	case "AWS::ECR::PullThroughCacheRule":
+		x := &CacheRule{Node: n}
+		m.Caches = append(m.Caches, x)
+		c.nodes[id] = x
+	}
+}
+
+// prop resolves property key of resource id.
+func (c *cfnCtx) prop(id, key string) any {
+	return c.resolve(c.tpl.Resources[id].Properties[key])
+}
+
+// fill sets the fields of the template's nodes, and attaches standalone
+// rules, routes, associations and policies to them.
+func (c *cfnCtx) fill() {
+	ids := make([]string, 0, len(c.tpl.Resources))
+	for id := range c.tpl.Resources {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		r := c.tpl.Resources[id]
+		switch x := c.nodes[id].(type) {
+		case *VPC:
+			x.DNSSupport = c.boolProp(id, "EnableDnsSupport", Yes)
+			x.DNSHostnames = c.boolProp(id, "EnableDnsHostnames", No)
+			x.CIDRs = append([]CIDR{c.cidrOf(c.getAtt(id, "CidrBlock", 0))}, x.CIDRs...)
+		case *Subnet:
+			x.VPC = c.vpc(c.prop(id, "VpcId"))
+			x.CIDR = c.cidrOf(c.prop(id, "CidrBlock"))
+		case *RouteTable:
+			x.VPC = c.vpc(c.prop(id, "VpcId"))
+		case *Endpoint:
+			c.fillEndpoint(id, x)
+		case *Group:
+			x.VPC = c.vpc(c.prop(id, "VpcId"))
+			x.Egress, x.EgressWhy = c.inlineRules(c.prop(id, "SecurityGroupEgress"), true)
+			x.Ingress, x.IngressWhy = c.inlineRules(c.prop(id, "SecurityGroupIngress"), false)
+		case *Service:
+			c.fillService(id, x)
+		case *Cluster:
+			x.Strategy, x.StrategyWhy = strategy(c.prop(id, "DefaultCapacityProviderStrategy"))
+		case *TaskDef:
+			c.fillTask(id, x)
+		case *Role:
+			c.fillRole(id, x)
+		case *CacheRule:
+			p := c.prop(id, "EcrRepositoryPrefix")
+			if s, ok := p.(string); ok {
+				x.Prefix = s
+			} else if p == nil {
+				x.Prefix = "ROOT"
+			}
+			x.Upstream = show(c.prop(id, "UpstreamRegistryUrl"))
+		}
+		switch r.Type {
+		case "AWS::EC2::VPCCidrBlock":
+			if v, ok := c.node(c.prop(id, "VpcId")).(*VPC); ok {
+				if _, isV6 := r.Properties["CidrBlock"]; isV6 || r.Properties["Ipv6CidrBlock"] == nil && r.Properties["AmazonProvidedIpv6CidrBlock"] == nil && r.Properties["Ipv6IpamPoolId"] == nil {
+					v.CIDRs = append(v.CIDRs, c.cidrOf(c.prop(id, "CidrBlock")))
+				}
+			}
+		case "AWS::EC2::SubnetRouteTableAssociation":
+			if sn, ok := c.node(c.prop(id, "SubnetId")).(*Subnet); ok {
+				sn.Associated = true
+				rtv := c.prop(id, "RouteTableId")
+				if rt, ok := c.node(rtv).(*RouteTable); ok {
+					sn.RouteTable = rt
+				} else {
+					sn.RouteTableWhy = "the route table of subnet " + sn.ID + " is " + whyOf(rtv)
+				}
+			}
+		case "AWS::EC2::Route":
+			if rt, ok := c.node(c.prop(id, "RouteTableId")).(*RouteTable); ok {
+				if route, ok := c.route(id); ok {
+					rt.Routes = append(rt.Routes, route)
+				}
+			}
+		case "AWS::EC2::SecurityGroupEgress", "AWS::EC2::SecurityGroupIngress":
+			egress := r.Type == "AWS::EC2::SecurityGroupEgress"
+			if g := c.group(c.prop(id, "GroupId")); g != nil {
+				rule := c.rule(c.resolve(r.Properties), egress)
+				rule.ID = id
+				if egress {
+					g.Egress = append(g.Egress, rule)
+				} else {
+					g.Ingress = append(g.Ingress, rule)
+				}
+			}
+		case "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy":
+			c.attachPolicy(id, r.Type)
+		case "AWS::ECS::ClusterCapacityProviderAssociations":
+			if cl, ok := c.node(c.prop(id, "Cluster")).(*Cluster); ok {
+				cl.Strategy, cl.StrategyWhy = strategy(c.prop(id, "DefaultCapacityProviderStrategy"))
+			}
+		}
+	}
+}
+
+// node returns the model node a resolved value refers to, or nil.
+func (c *cfnCtx) node(v any) any {
+	if r, ok := v.(ref); ok {
+		return r.c.nodes[r.id]
+	}
+	return nil
+}
+
+// extKey is the key of an external node: one per parameter, import or
+// literal id, so that two mentions of one are one node.
+func extKey(v any) (key, why string) {
+	switch x := v.(type) {
+	case string:
+		return "id:" + x, x
+	case unknown:
+		if x.sym != "" {
+			return "sym:" + x.sym, x.why
+		}
+		return "", x.why
+	case ref:
+		return "", "the resource " + x.id + ", which is not of the expected type"
+	}
+	return "", whyOf(v)
+}
+
+func (c *cfnCtx) extNode(kind string, v any, make func(Node) any) any {
+	key, why := extKey(v)
+	n := Node{In: c.in, ID: why, Ext: why}
+	if key == "" {
+		return make(n)
+	}
+	key = kind + "|" + c.in.env() + "|" + key
+	if x, ok := c.set.ext[key]; ok {
+		return x
+	}
+	x := make(n)
+	c.set.ext[key] = x
+	return x
+}
+
+// vpc returns the VPC v refers to, an external one when it is not in the set.
+func (c *cfnCtx) vpc(v any) *VPC {
+	if x, ok := c.node(v).(*VPC); ok {
+		return x
+	}
+	return c.extNode("vpc", v, func(n Node) any { return &VPC{Node: n} }).(*VPC)
+}
+
+func (c *cfnCtx) group(v any) *Group {
+	if x, ok := c.node(v).(*Group); ok {
+		return x
+	}
+	if v == nil {
+		return nil
+	}
+	return c.extNode("group", v, func(n Node) any {
+		return &Group{Node: n, EgressWhy: "the rules of " + n.Ext, IngressWhy: "the rules of " + n.Ext}
+	}).(*Group)
+}
+
+func (c *cfnCtx) subnet(v any) *Subnet {
+	if x, ok := c.node(v).(*Subnet); ok {
+		return x
+	}
+	return c.extNode("subnet", v, func(n Node) any {
+		return &Subnet{Node: n, RouteTableWhy: "the route table of " + n.Ext}
+	}).(*Subnet)
+}
+
+func (c *cfnCtx) routeTable(v any) *RouteTable {
+	if x, ok := c.node(v).(*RouteTable); ok {
+		return x
+	}
+	return c.extNode("rt", v, func(n Node) any { return &RouteTable{Node: n, RoutesWhy: "the routes of " + n.Ext} }).(*RouteTable)
+}
+
+func (c *cfnCtx) boolProp(id, key string, def Tri) Tri {
+	v, ok := c.tpl.Resources[id].Properties[key]
+	if !ok {
+		return def
+	}
+	return triValue(c.resolve(v), def)
+}
+
+func triValue(v any, def Tri) Tri {
+	switch x := v.(type) {
+	case nil, noValue:
+		return def
+	case bool:
+		return TriOf(x)
+	case string:
+		switch strings.ToLower(x) {
+		case "true":
+			return Yes
+		case "false":
+			return No
+		}
+	}
+	return Unknown
+}
+
+// cidrOf reads a block: a literal, or a symbol (a parameter, an attribute).
+func (c *cfnCtx) cidrOf(v any) CIDR {
+	switch x := v.(type) {
+	case string:
+		return ParseCIDR(x)
+	case unknown:
+		if strings.HasPrefix(x.sym, "in:") {
+			return CIDR{In: strings.TrimPrefix(x.sym, "in:")}
+		}
+		return CIDR{Sym: x.sym}
+	}
+	return CIDR{}
+}
+
+var serviceName = regexp.MustCompile(`^(?:cn\.)?com\.amazonaws\.(?:\$\{[^}]*\}|[a-z0-9-]+)\.(.+)$`)
+
+// ServiceShortName returns the part of an endpoint service name after the
+// region ("ecr.api" of com.amazonaws.eu-west-1.ecr.api), or "".
+func ServiceShortName(name string) string {
+	if m := serviceName.FindStringSubmatch(name); m != nil && !strings.Contains(m[1], "${") {
+		return m[1]
+	}
+	return ""
+}
+
+func (c *cfnCtx) fillEndpoint(id string, x *Endpoint) {
+	x.VPC = c.vpc(c.prop(id, "VpcId"))
+	x.ServiceName = show(c.prop(id, "ServiceName"))
+	x.Service = ServiceShortName(x.ServiceName)
+	switch t := c.prop(id, "VpcEndpointType").(type) {
+	case nil, noValue:
+		x.Type = "Gateway"
+	case string:
+		x.Type = t
+	}
+	x.PrivateDNS = c.boolProp(id, "PrivateDnsEnabled", No)
+	if x.Type != "Gateway" {
+		groups := c.prop(id, "SecurityGroupIds")
+		if groups == nil {
+			x.Groups = []*Group{c.defaultGroup(x.VPC)}
+		} else if list, ok := groups.([]any); ok {
+			for _, g := range list {
+				x.Groups = append(x.Groups, c.group(g))
+			}
+		} else {
+			x.GroupsWhy = "the security groups of endpoint " + id + " are " + whyOf(groups)
+		}
+		subnets := c.prop(id, "SubnetIds")
+		if list, ok := subnets.([]any); ok {
+			for _, sn := range list {
+				x.Subnets = append(x.Subnets, c.subnet(sn))
+			}
+		} else {
+			x.SubnetsWhy = "the subnets of endpoint " + id + " are " + whyOf(subnets)
+		}
+	}
+	rts := c.prop(id, "RouteTableIds")
+	if list, ok := rts.([]any); ok {
+		for _, rt := range list {
+			t := c.routeTable(rt)
+			x.RouteTables = append(x.RouteTables, t)
+			if t.Ext != "" && x.RouteTablesWhy == "" {
+				x.RouteTablesWhy = "route table " + t.Ext
+			}
+		}
+	} else if rts != nil {
+		x.RouteTablesWhy = "the route tables of endpoint " + id + " are " + whyOf(rts)
+	}
+	if doc, ok := c.tpl.Resources[id].Properties["PolicyDocument"]; ok {
+		x.Policy = policyOf(id, c.resolve(doc))
+	}
+}
+
+// defaultGroup is the VPC's default security group, which the template
+// cannot show.
+func (c *cfnCtx) defaultGroup(v *VPC) *Group {
+	return c.extNode("group", unknown{sym: "default-sg:" + v.ID, why: "the default security group of VPC " + v.name()}, func(n Node) any {
+		return &Group{Node: n, EgressWhy: "the rules of " + n.Ext, IngressWhy: "the rules of " + n.Ext}
+	}).(*Group)
+}
+
+// inlineRules reads a group's inline rules.
+func (c *cfnCtx) inlineRules(v any, egress bool) ([]*Rule, string) {
+	if v == nil {
+		return nil, ""
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, "the inline rules are " + whyOf(v)
+	}
+	var rules []*Rule
+	why := ""
+	for _, e := range list {
+		if _, ok := e.(map[string]any); !ok {
+			why = "an inline rule is " + whyOf(e)
+			continue
+		}
+		rules = append(rules, c.rule(e, egress))
+	}
+	return rules, why
+}
+
+// rule reads one rule from its resolved properties.
+func (c *cfnCtx) rule(v any, egress bool) *Rule {
+	p, _ := v.(map[string]any)
+	r := &Rule{}
+	switch proto := p["IpProtocol"].(type) {
+	case string:
+		r.Proto = strings.ToLower(proto)
+	case float64:
+		r.Proto = show(proto)
+	}
+	switch r.Proto {
+	case "6":
+		r.Proto = "tcp"
+	case "-1", "all":
+		r.Proto = "-1"
+	}
+	from, ok1 := number(p["FromPort"])
+	to, ok2 := number(p["ToPort"])
+	_, hasFrom := p["FromPort"]
+	_, hasTo := p["ToPort"]
+	r.From, r.To = from, to
+	r.PortsKnown = (ok1 || !hasFrom) && (ok2 || !hasTo)
+	if !hasFrom {
+		r.From = 0
+	}
+	if !hasTo {
+		r.To = 65535
+	}
+	if r.To == -1 {
+		r.To = 65535
+	}
+	if r.From == -1 {
+		r.From = 0
+	}
+	peerKeys := []string{"SourceSecurityGroupId", "SourcePrefixListId", "SourceSecurityGroupName"}
+	if egress {
+		peerKeys = []string{"DestinationSecurityGroupId", "DestinationPrefixListId"}
+	}
+	switch {
+	case p["CidrIp"] != nil:
+		r.CIDR = c.cidrOf(p["CidrIp"])
+		if !r.CIDR.Known() && !r.CIDR.P.IsValid() && r.CIDR.In == "" {
+			r.PeerWhy = "the block " + show(p["CidrIp"])
+		}
+	case p["CidrIpv6"] != nil:
+		r.IPv6 = true
+	case p[peerKeys[0]] != nil:
+		r.Group = c.group(p[peerKeys[0]])
+	case p[peerKeys[1]] != nil:
+		r.PrefixList = show(p[peerKeys[1]])
+		if r.PrefixList == "" {
+			r.PeerWhy = "the prefix list " + whyOf(p[peerKeys[1]])
+		}
+	default:
+		r.PeerWhy = "a peer the set cannot show"
+	}
+	return r
+}
+
+func (c *cfnCtx) route(id string) (Route, bool) {
+	p, _ := c.resolve(c.tpl.Resources[id].Properties).(map[string]any)
+	if p["DestinationIpv6CidrBlock"] != nil || p["DestinationPrefixListId"] != nil {
+		return Route{}, false
+	}
+	rt := Route{Dest: c.cidrOf(p["DestinationCidrBlock"]), Target: TargetOther}
+	switch {
+	case p["NatGatewayId"] != nil:
+		rt.Target, rt.TargetID = TargetNAT, c.refName(p["NatGatewayId"])
+	case p["GatewayId"] != nil:
+		g := p["GatewayId"]
+		rt.TargetID = c.refName(g)
+		if r, ok := g.(ref); ok && r.c.tpl.Resources[r.id].Type == "AWS::EC2::InternetGateway" {
+			rt.Target = TargetIGW
+		} else if s, ok := g.(string); ok && strings.HasPrefix(s, "igw-") {
+			rt.Target = TargetIGW
+		} else if s, ok := g.(string); ok && strings.HasPrefix(s, "nat-") {
+			rt.Target = TargetNAT
+		}
+	default:
+		for _, k := range []string{"TransitGatewayId", "VpcPeeringConnectionId", "NetworkInterfaceId", "InstanceId", "VpcEndpointId", "CarrierGatewayId", "LocalGatewayId", "CoreNetworkArn", "EgressOnlyInternetGatewayId"} {
+			if p[k] != nil {
+				rt.TargetID = k + " " + c.refName(p[k])
+				break
+			}
+		}
+	}
+	return rt, true
+}
+
+// refName names what v refers to in messages.
+func (c *cfnCtx) refName(v any) string {
+	if r, ok := v.(ref); ok {
+		return r.id
+	}
+	return show(v)
+}
+
+func strategy(v any) ([]string, string) {
+	if v == nil {
+		return nil, ""
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, "the capacity provider strategy is " + whyOf(v)
+	}
+	var out []string
+	for _, e := range list {
+		m, _ := e.(map[string]any)
+		name, ok := m["CapacityProvider"].(string)
+		if !ok {
+			if r, isRef := m["CapacityProvider"].(ref); isRef {
+				name = "provider " + r.id // a provider of the stack: EC2 capacity
+			} else {
+				return nil, "a capacity provider is " + whyOf(m["CapacityProvider"])
+			}
+		}
+		out = append(out, name)
+	}
+	return out, ""
+}
+
+func (c *cfnCtx) fillService(id string, x *Service) {
+	p := c.resolve(c.tpl.Resources[id].Properties).(map[string]any)
+	if cl, ok := p["Cluster"]; ok {
+		if n, ok := c.node(cl).(*Cluster); ok {
+			x.Cluster = n
+		} else {
+			x.Cluster = c.extNode("cluster", cl, func(n Node) any {
+				return &Cluster{Node: n, StrategyWhy: "the default capacity provider strategy of " + n.Ext}
+			}).(*Cluster)
+		}
+	}
+	switch lt := p["LaunchType"].(type) {
+	case nil:
+	case string:
+		x.LaunchType = lt
+	default:
+		x.LaunchType = "?"
+	}
+	x.Strategy, x.StrategyWhy = strategy(p["CapacityProviderStrategy"])
+	if n, ok := c.node(p["TaskDefinition"]).(*TaskDef); ok {
+		x.Task = n
+	} else {
+		x.TaskWhy = "the task definition is " + whyOf(p["TaskDefinition"])
+	}
+	x.PublicIP, x.Exec = No, triValue(p["EnableExecuteCommand"], No)
+	netcfg, _ := p["NetworkConfiguration"].(map[string]any)
+	cfg, ok := netcfg["AwsvpcConfiguration"].(map[string]any)
+	if !ok {
+		if netcfg != nil {
+			x.Awsvpc, x.SubnetsWhy, x.GroupsWhy = true, "the network configuration is unreadable", "the network configuration is unreadable"
+		}
+		return
+	}
+	x.Awsvpc = true
+	switch ip := cfg["AssignPublicIp"].(type) {
+	case nil:
+	case string:
+		x.PublicIP = TriOf(ip == "ENABLED")
+	default:
+		x.PublicIP = Unknown
+	}
+	if list, ok := cfg["Subnets"].([]any); ok {
+		for _, sn := range list {
+			x.Subnets = append(x.Subnets, c.subnet(sn))
+		}
+	} else {
+		x.SubnetsWhy = "the subnets are " + whyOf(cfg["Subnets"])
+	}
+	switch groups := cfg["SecurityGroups"].(type) {
+	case nil:
+		if v := serviceVPC(x); v != nil {
+			x.Groups = []*Group{c.defaultGroup(v)}
+		} else {
+			x.GroupsWhy = "the service names no security group: it gets its VPC's default group"
+		}
+	case []any:
+		for _, g := range groups {
+			x.Groups = append(x.Groups, c.group(g))
+		}
+	default:
+		x.GroupsWhy = "the security groups are " + whyOf(groups)
+	}
+}
+
+func (c *cfnCtx) fillTask(id string, x *TaskDef) {
+	p := c.resolve(c.tpl.Resources[id].Properties).(map[string]any)
+	switch nm := p["NetworkMode"].(type) {
+	case nil:
+	case string:
+		x.NetworkMode = nm
+	default:
+		x.NetworkMode = "?"
+	}
+	switch role := p["ExecutionRoleArn"].(type) {
+	case nil:
+	default:
+		if n, ok := c.node(role).(*Role); ok {
+			x.ExecRole = n
+		} else {
+			x.ExecRoleWhy = "the execution role is " + whyOf(role)
+		}
+	}
+	list, ok := p["ContainerDefinitions"].([]any)
+	if !ok {
+		x.ContainersWhy = "the containers are " + whyOf(p["ContainerDefinitions"])
+		return
+	}
+	for _, e := range list {
+		cd, ok := e.(map[string]any)
+		if !ok {
+			x.ContainersWhy = "a container is " + whyOf(e)
+			continue
+		}
+		ct := &Container{Name: show(cd["Name"])}
+		img := cd["Image"]
+		ct.Image = show(img)
+		if u, ok := img.(unknown); ok {
+			ct.ImageWhy = "the image is " + u.why
+		}
+		if lc, ok := cd["LogConfiguration"].(map[string]any); ok {
+			ct.LogDriver = show(lc["LogDriver"])
+		}
+		secrets, _ := cd["Secrets"].([]any)
+		for _, s := range secrets {
+			sm, _ := s.(map[string]any)
+			ct.Secrets = append(ct.Secrets, c.secret(sm["ValueFrom"]))
+		}
+		if rc, ok := cd["RepositoryCredentials"].(map[string]any); ok {
+			ct.Secrets = append(ct.Secrets, c.secret(rc["CredentialsParameter"]))
+		}
+		x.Containers = append(x.Containers, ct)
+	}
+}
+
+// secret says which store a secret's valueFrom reads.
+func (c *cfnCtx) secret(v any) Secret {
+	s := Secret{From: show(v)}
+	types := map[string]bool{}
+	var walk func(any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case ref:
+			types[x.c.tpl.Resources[x.id].Type] = true
+		case concat:
+			for _, p := range x {
+				walk(p)
+			}
+		}
+	}
+	walk(v)
+	s.Store = SecretStore(s.From)
+	switch {
+	case types["AWS::SecretsManager::Secret"]:
+		s.Store = "secretsmanager"
+	case types["AWS::SSM::Parameter"]:
+		s.Store = "ssm"
+	}
+	if _, ok := v.(unknown); ok {
+		s.Store = ""
+	}
+	return s
+}
+
+// SecretStore says from an ARN or name which store a secret is in:
+// "secretsmanager", "ssm", or "" when it cannot tell.
+func SecretStore(from string) string {
+	switch {
+	case strings.Contains(from, ":secretsmanager:"):
+		return "secretsmanager"
+	case strings.Contains(from, ":ssm:"), strings.Contains(from, ":parameter/"):
+		return "ssm"
+	case from != "" && !strings.HasPrefix(from, "arn:") && !strings.HasPrefix(from, "${"):
+		return "ssm" // a parameter's name
+	}
+	return ""
+}
+
+func (c *cfnCtx) fillRole(id string, x *Role) {
+	p := c.resolve(c.tpl.Resources[id].Properties).(map[string]any)
+	switch pols := p["Policies"].(type) {
+	case nil:
+	case []any:
+		for _, e := range pols {
+			pm, _ := e.(map[string]any)
+			x.Policies = append(x.Policies, policyOf(id+" "+show(pm["PolicyName"]), pm["PolicyDocument"]))
+		}
+	default:
+		x.PoliciesWhy = "the inline policies of " + id + " are " + whyOf(pols)
+	}
+	switch arns := p["ManagedPolicyArns"].(type) {
+	case nil:
+	case []any:
+		for _, a := range arns {
+			if n, ok := c.node(a).(*Policy); ok {
+				x.Policies = append(x.Policies, n)
+				continue
+			}
+			if r, ok := a.(ref); ok && r.c.tpl.Resources[r.id].Type == "AWS::IAM::ManagedPolicy" {
+				continue // attached by attachPolicy
+			}
+			if pol := ManagedPolicy(show(a)); pol != nil {
+				x.Policies = append(x.Policies, pol)
+			} else if x.PoliciesWhy == "" {
+				x.PoliciesWhy = "the managed policy " + show(a)
+			}
+		}
+	default:
+		x.PoliciesWhy = "the managed policies of " + id + " are " + whyOf(arns)
+	}
+}
+
+// attachPolicy adds a policy resource's document to the roles it names.
+func (c *cfnCtx) attachPolicy(id, typ string) {
+	pol := policyOf(id, c.prop(id, "PolicyDocument"))
+	var targets []any
+	if typ == "AWS::IAM::RolePolicy" {
+		targets = []any{c.prop(id, "RoleName")}
+	} else if list, ok := c.prop(id, "Roles").([]any); ok {
+		targets = list
+	}
+	if typ == "AWS::IAM::ManagedPolicy" {
+		// roles that list it in ManagedPolicyArns
+		for _, c2 := range c.set.ctxs {
+			for rid, r := range c2.tpl.Resources {
+				if r.Type != "AWS::IAM::Role" {
+					continue
+				}
+				arns, _ := c2.prop(rid, "ManagedPolicyArns").([]any)
+				for _, a := range arns {
+					if rr, ok := a.(ref); ok && rr.c == c && rr.id == id {
+						targets = append(targets, ref{c: c2, id: rid})
+					}
+				}
+			}
+		}
+	}
+	for _, t := range targets {
+		role := c.roleNamed(t)
+		if role != nil {
+			role.Policies = append(role.Policies, pol)
+		}
+	}
+}
+
+// roleNamed finds the role v names: a reference, or its literal RoleName.
+func (c *cfnCtx) roleNamed(v any) *Role {
+	if r, ok := c.node(v).(*Role); ok {
+		return r
+	}
+	name, ok := v.(string)
+	if !ok {
+		return nil
+	}
+	for id, r := range c.tpl.Resources {
+		if r.Type == "AWS::IAM::Role" && show(c.prop(id, "RoleName")) == name {
+			role, _ := c.nodes[id].(*Role)
+			return role
+		}
+	}
+	return nil
+}

@@ -1,0 +1,260 @@
+package pullpath
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// finish links what the readers left for the whole set: subnets without an
+// association use their VPC's main route table, route tables learn their
+// subnets, and a group that allows all egress by default gets that rule.
+func (m *Model) finish() {
+	for _, sn := range m.Subnets {
+		if sn.RouteTable == nil && !sn.Associated && sn.RouteTableWhy == "" {
+			if sn.VPC != nil && sn.VPC.MainRouteTable != nil {
+				sn.RouteTable = sn.VPC.MainRouteTable
+			} else {
+				sn.RouteTableWhy = "the route table of subnet " + sn.name() + " (its VPC's main route table is outside the set)"
+			}
+		}
+		if sn.RouteTable != nil {
+			sn.RouteTable.Subnets = append(sn.RouteTable.Subnets, sn)
+		}
+		if sn.VPC != nil && len(sn.VPC.CIDRs) == 1 && sn.CIDR.In == "" {
+			if b := sn.VPC.CIDRs[0]; b.P.IsValid() {
+				sn.CIDR.In = b.P.String()
+			} else {
+				sn.CIDR.In = b.Sym
+			}
+		}
+	}
+	for _, g := range m.Groups {
+		if g.DefaultEgress && len(g.Egress) == 0 && g.EgressWhy == "" {
+			g.Egress = []*Rule{{Proto: "-1", PortsKnown: true, To: 65535, CIDR: ParseCIDR("0.0.0.0/0")}}
+		}
+	}
+}
+
+// vpcOf is the service's VPC: that of its subnets, else of its groups.
+func serviceVPC(s *Service) *VPC {
+	for _, sn := range s.Subnets {
+		if sn.VPC != nil {
+			return sn.VPC
+		}
+	}
+	for _, g := range s.Groups {
+		if g.VPC != nil {
+			return g.VPC
+		}
+	}
+	return nil
+}
+
+// endpointsIn returns the endpoints of the set in VPC v for service svc.
+func (m *Model) endpointsIn(v *VPC, svc string, gateway bool) []*Endpoint {
+	var out []*Endpoint
+	for _, e := range m.Endpoints {
+		if e.VPC == v && e.Service == svc && (e.Type == "Gateway") == gateway {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// unreadableEndpoint returns an endpoint of VPC v whose service or type the
+// set cannot show, or nil.
+func (m *Model) unreadableEndpoint(v *VPC) *Endpoint {
+	for _, e := range m.Endpoints {
+		if e.VPC == v && (e.Service == "" || e.Type == "") {
+			return e
+		}
+	}
+	return nil
+}
+
+// covers443 says whether a rule covers tcp/443.
+func (r *Rule) covers443() Tri {
+	switch r.Proto {
+	case "-1":
+		return Yes
+	case "":
+		return Unknown
+	case "tcp":
+		if !r.PortsKnown {
+			return Unknown
+		}
+		return TriOf(r.From <= 443 && 443 <= r.To)
+	}
+	return No
+}
+
+// reach is whether any of groups allows tcp/443 where dest says.
+func reach(groups []*Group, groupsWhy string, egress bool, dest func(*Rule) Tri) Tri {
+	if groupsWhy != "" || len(groups) == 0 {
+		return Unknown
+	}
+	var ts []Tri
+	for _, g := range groups {
+		rules, why := g.Ingress, g.IngressWhy
+		if egress {
+			rules, why = g.Egress, g.EgressWhy
+		}
+		for _, r := range rules {
+			ts = append(ts, and(r.covers443(), dest(r)))
+		}
+		if why != "" {
+			ts = append(ts, Unknown)
+		}
+	}
+	return or(ts...)
+}
+
+// coversAll is whether block c covers every subnet, or, when a subnet's
+// block is unknown, every block of the VPC.
+func coversAll(c CIDR, subnets []*Subnet, subnetsWhy string, v *VPC) Tri {
+	if c.P.IsValid() && c.P.Bits() == 0 {
+		return Yes
+	}
+	viaVPC := func() Tri {
+		if v == nil || len(v.CIDRs) == 0 {
+			return Unknown
+		}
+		var ts []Tri
+		for _, b := range v.CIDRs {
+			ts = append(ts, c.Covers(b))
+		}
+		if t := and(ts...); t == Yes {
+			return Yes
+		}
+		return Unknown
+	}
+	if subnetsWhy != "" || len(subnets) == 0 {
+		return viaVPC()
+	}
+	var ts []Tri
+	for _, sn := range subnets {
+		t := c.Covers(sn.CIDR)
+		if t == Unknown {
+			t = viaVPC()
+		}
+		ts = append(ts, t)
+	}
+	return and(ts...)
+}
+
+// sameGroup says whether rule peer g is one of groups.
+func sameGroup(g *Group, groups []*Group) Tri {
+	if slices.Contains(groups, g) {
+		return Yes
+	}
+	if g.Ext != "" || slices.ContainsFunc(groups, func(x *Group) bool { return x.Ext != "" }) {
+		return Unknown
+	}
+	return No
+}
+
+// toEndpoint is whether rule r (of a task group) sends to endpoint e.
+func toEndpoint(r *Rule, e *Endpoint) Tri {
+	switch {
+	case r.PeerWhy != "":
+		return Unknown
+	case r.Group != nil:
+		if e.GroupsWhy != "" {
+			return Unknown
+		}
+		return sameGroup(r.Group, e.Groups)
+	case r.IPv6, r.PrefixList != "":
+		return No
+	}
+	return coversAll(r.CIDR, e.Subnets, e.SubnetsWhy, e.VPC)
+}
+
+// fromService is whether rule r (of an endpoint group) admits service s.
+func fromService(r *Rule, s *Service, v *VPC) Tri {
+	switch {
+	case r.PeerWhy != "", r.PrefixList != "":
+		return Unknown
+	case r.Group != nil:
+		if s.GroupsWhy != "" {
+			return Unknown
+		}
+		return sameGroup(r.Group, s.Groups)
+	case r.IPv6:
+		return No
+	}
+	return coversAll(r.CIDR, s.Subnets, s.SubnetsWhy, v)
+}
+
+// toS3 is whether rule r sends to the S3 prefix list; pl gets the list.
+func toS3(r *Rule, v *VPC, pl *string) Tri {
+	switch {
+	case r.PeerWhy != "":
+		return Unknown
+	case r.PrefixList != "":
+		*pl = r.PrefixList
+		return Yes
+	case r.Group != nil, r.IPv6:
+		return No
+	case r.CIDR.P.IsValid():
+		return TriOf(r.CIDR.P.Bits() == 0)
+	case v != nil && slices.ContainsFunc(v.CIDRs, func(b CIDR) bool { return b.Sym != "" && b.Sym == r.CIDR.Sym }):
+		return No // a VPC block does not hold S3
+	}
+	return Unknown
+}
+
+// toInternet is whether rule r sends anywhere on the internet.
+func toInternet(r *Rule, v *VPC) Tri {
+	switch {
+	case r.PeerWhy != "":
+		return Unknown
+	case r.PrefixList != "", r.Group != nil, r.IPv6:
+		return No
+	case r.CIDR.P.IsValid():
+		return TriOf(r.CIDR.P.Bits() == 0)
+	case v != nil && slices.ContainsFunc(v.CIDRs, func(b CIDR) bool { return b.Sym != "" && b.Sym == r.CIDR.Sym }):
+		return No
+	}
+	return Unknown
+}
+
+var (
+	ecrHost   = regexp.MustCompile(`^([0-9]{12}|\$\{[^}]*\})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+|\$\{[^}]*\})\.(amazonaws\.com(?:\.cn)?|\$\{[^}]*\})$`)
+	regionLit = regexp.MustCompile(`(?:com\.amazonaws\.|\.dkr\.ecr\.|prod-)([a-z]{2}(?:-gov)?-[a-z]+-[0-9])[.-]`)
+)
+
+// registry splits an image into its registry host and repository path.
+func registry(image string) (host, repo string) {
+	name := image
+	if i := strings.IndexByte(name, '@'); i >= 0 {
+		name = name[:i]
+	}
+	first, rest, ok := strings.Cut(name, "/")
+	if !ok || !(strings.ContainsAny(first, ".:") || first == "localhost") {
+		host, rest = "docker.io", name
+	} else {
+		host = first
+	}
+	// drop the tag
+	if i := strings.LastIndexByte(rest, ':'); i >= 0 && !strings.Contains(rest[i:], "/") {
+		rest = rest[:i]
+	}
+	return host, rest
+}
+
+// guessRegion finds a region the input names literally, for messages.
+func guessRegion(raw []byte) string {
+	if m := regionLit.FindSubmatch(raw); m != nil {
+		return string(m[1])
+	}
+	return ""
+}
+
+// layerObject is an object of the layer bucket of region (for policies).
+func layerObject(region string) string {
+	if region == "" {
+		return "arn:${AWS::Partition}:s3:::prod-${AWS::Region}-starport-layer-bucket/sha256/0"
+	}
+	return "arn:" + partition(region) + ":s3:::prod-" + region + "-starport-layer-bucket/sha256/0"
+}

@@ -1,0 +1,142 @@
+package pullpath
+
+import "strings"
+
+// RuleIDPrefix starts the id of every pull-path rule.
+const RuleIDPrefix = "PRIVATEPULL-"
+
+// HelpBase is where each rule's help lives: the README's rule table, one
+// anchor per rule (lowercase id).
+const HelpBase = "https://github.com/privatepull/privatepull/blob/main/README.md#"
+
+// RuleDocs describes each rule in a line, by id.
+var RuleDocs = map[string]string{
+	"PRIVATEPULL-ECR-API":           "an ecr.api interface endpoint serves the tasks' VPC",
+	"PRIVATEPULL-ECR-DKR":           "an ecr.dkr interface endpoint serves the tasks' VPC",
+	"PRIVATEPULL-PRIVATE-DNS":       "the interface endpoints the tasks need have private DNS on",
+	"PRIVATEPULL-S3-INTERFACE":      "image layers need an S3 gateway endpoint, not an S3 interface endpoint",
+	"PRIVATEPULL-S3-GATEWAY":        "an S3 gateway endpoint is on the route tables of the task subnets",
+	"PRIVATEPULL-S3-EGRESS":         "the task groups allow tcp/443 to the S3 prefix list",
+	"PRIVATEPULL-ENDPOINT-EGRESS":   "the task groups allow tcp/443 to the interface endpoints",
+	"PRIVATEPULL-ENDPOINT-INGRESS":  "the endpoint groups admit tcp/443 from the tasks",
+	"PRIVATEPULL-VPC-DNS":           "the VPC has DNS support and DNS hostnames on",
+	"PRIVATEPULL-S3-POLICY":         "the S3 gateway's policy allows the ECR layer bucket",
+	"PRIVATEPULL-ENDPOINT-POLICY":   "the ECR endpoints' policies allow the pull",
+	"PRIVATEPULL-LOGS-ENDPOINT":     "a logs interface endpoint serves tasks that use awslogs",
+	"PRIVATEPULL-SECRETS-ENDPOINT":  "secretsmanager / ssm endpoints serve tasks that read secrets",
+	"PRIVATEPULL-EXEC-ENDPOINT":     "an ssmmessages endpoint serves tasks with ECS Exec",
+	"PRIVATEPULL-PUBLIC-IP":         "the tasks get no public IP",
+	"PRIVATEPULL-EXECUTION-ROLE":    "the execution role may pull the image",
+	"PRIVATEPULL-IMAGE-REGISTRY":    "the image comes from a registry the tasks can reach",
+	"PRIVATEPULL-PULL-THROUGH-CACHE": "a pull through an ECR cache can import and reach upstream",
+}
+
+// HelpURI returns the help link of a rule.
+func HelpURI(rule string) string { return HelpBase + strings.ToLower(rule) }
+
+// Finding is one thing a rule found.
+type Finding struct {
+	// Rule is the rule's id, e.g. PRIVATEPULL-S3-EGRESS.
+	Rule string `json:"rule"`
+	// Severity is "error" (the tasks will not pull or start) or "warning".
+	Severity string `json:"severity"`
+	// Template is the path of the input that defines Resource.
+	Template string `json:"template"`
+	// Resource is the logical id (or Terraform address) at fault.
+	Resource string `json:"resource"`
+	// Message says what is wrong and what the tasks will do.
+	Message string `json:"message"`
+	// Fix says in one line how to fix it.
+	Fix string `json:"fix"`
+	// Help links the rule's row in the README.
+	Help string `json:"help"`
+	// Acknowledged is true when the resource acknowledges the rule;
+	// Reason is the reason given.
+	Acknowledged bool   `json:"acknowledged"`
+	Reason       string `json:"reason,omitempty"`
+	// File and Line locate the resource, where the reader keeps positions.
+	File string `json:"file,omitempty"`
+	Line int    `json:"line,omitempty"`
+
+	node *Node
+}
+
+// The verdicts of a service.
+const (
+	Private   = "private"
+	Internet  = "internet"
+	Broken    = "broken"
+	Undecided = "undecided"
+	Skipped   = "skipped"
+)
+
+// ServiceReport is the verdict on one ECS service.
+type ServiceReport struct {
+	// ID is the service's logical id or Terraform address.
+	ID string `json:"id"`
+	// Verdict is private, internet, broken, undecided or skipped.
+	Verdict string `json:"verdict"`
+	// Why explains the verdict in a line.
+	Why string `json:"why"`
+	// Unknowns name what the inputs do not show, each with the piece it hides.
+	Unknowns []string `json:"unknowns"`
+	// Findings are those that decide the verdict; they may be on resources
+	// of other inputs of the set.
+	Findings []*Finding `json:"findings"`
+
+	service *Service
+	j       *judgement
+}
+
+// TemplateReport is what Check says of one input.
+type TemplateReport struct {
+	// Path is the template file or Terraform folder; Stack the CDK stack.
+	Path  string `json:"path"`
+	Stack string `json:"stack"`
+	// Services are the input's ECS services.
+	Services []*ServiceReport `json:"services"`
+	// Findings are every finding on the input's own resources.
+	Findings []*Finding `json:"findings"`
+
+	in *Input
+}
+
+// Report is what Check says of a set.
+type Report struct {
+	Version   int               `json:"version"`
+	Templates []*TemplateReport `json:"templates"`
+
+	model *Model
+}
+
+// Failed says whether any unacknowledged error finding is in the report,
+// or, with requirePrivate, any service that is not private or skipped.
+func (r *Report) Failed(requirePrivate bool) bool {
+	for _, t := range r.Templates {
+		for _, f := range t.Findings {
+			if f.Severity == "error" && !f.Acknowledged {
+				return true
+			}
+		}
+		for _, s := range t.Services {
+			for _, f := range s.Findings {
+				if f.Severity == "error" && !f.Acknowledged {
+					return true
+				}
+			}
+			if requirePrivate && s.Verdict != Private && s.Verdict != Skipped {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Findings returns every finding of the report, once each.
+func (r *Report) Findings() []*Finding {
+	var out []*Finding
+	for _, t := range r.Templates {
+		out = append(out, t.Findings...)
+	}
+	return out
+}
