@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/privatepull/privatepull/constructs/pullapp"
+	"github.com/privatepull/privatepull/constructs/pullpath"
 )
 
 func readme(t *testing.T) string {
@@ -49,9 +50,9 @@ func TestReadmeContextKeysAreTheAppsKeys(t *testing.T) {
 
 func TestReadmeRuleTableListsEveryRule(t *testing.T) {
 	text := section(t, "Checking any stack: the pull-path rules")
-	for _, id := range ruleIds {
-		if !strings.Contains(text, "`PRIVATEPULL-"+id+"`") {
-			t.Errorf("README's rule table lacks PRIVATEPULL-%s", id)
+	for id := range pullpath.RuleDocs {
+		if !strings.Contains(text, "`"+id+"`") || !strings.Contains(text, `<a id="`+strings.ToLower(id)+`"></a>`) {
+			t.Errorf("README's rule table lacks %s or its anchor (the findings' help link)", id)
 		}
 	}
 }

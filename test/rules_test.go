@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -17,98 +16,6 @@ import (
 	"github.com/privatepull/privatepull/constructs/privatepull"
 	"github.com/privatepull/privatepull/constructs/pullapp"
 )
-
-// ruleIds lists the pull-path rules; each has a fixture that breaks it.
-var ruleIds = []string{
-	"ECR-API", "ECR-DKR", "PRIVATE-DNS", "S3-INTERFACE", "S3-GATEWAY", "S3-EGRESS",
-	"ENDPOINT-EGRESS", "ENDPOINT-INGRESS", "VPC-DNS", "S3-POLICY", "ENDPOINT-POLICY",
-	"LOGS-ENDPOINT", "SECRETS-ENDPOINT", "EXEC-ENDPOINT", "PUBLIC-IP", "EXECUTION-ROLE",
-}
-
-// checked holds CheckTemplate's answer per file: the rule and diagram tests
-// read the same fixtures, and each is validated once.
-var checked = map[string][]privatepull.Finding{}
-
-// findingsOf returns CheckTemplate(file), failing the test on error.
-func findingsOf(t *testing.T, file string) []privatepull.Finding {
-	t.Helper()
-	if f, ok := checked[file]; ok {
-		return f
-	}
-	f, err := privatepull.CheckTemplate(file)
-	if err != nil {
-		t.Fatalf("CheckTemplate(%s): %v", file, err)
-	}
-	checked[file] = f
-	return f
-}
-
-// ruleIdsOf returns the distinct rule ids of findings.
-func ruleIdsOf(findings []privatepull.Finding) []string {
-	var ids []string
-	for _, f := range findings {
-		if !slices.Contains(ids, f.RuleID) {
-			ids = append(ids, f.RuleID)
-		}
-	}
-	return ids
-}
-
-func TestRulesEachFixtureBreaksExactlyItsRule(t *testing.T) {
-	for _, id := range ruleIds {
-		file := filepath.Join("testdata", "rules", strings.ToLower(id)+".json")
-		t.Run(id, func(t *testing.T) {
-			findings := findingsOf(t, file)
-			if got := ruleIdsOf(findings); !slices.Equal(got, []string{privatepull.RuleIdPrefix + id}) {
-				t.Errorf("%s: got rules %v, want only %s%s", file, got, privatepull.RuleIdPrefix, id)
-			}
-			for _, f := range findings {
-				if f.Severity != "error" || f.Resource == "" || len(f.Message) < 40 {
-					t.Errorf("finding %+v: want severity error, a resource and a message that says what to fix", f)
-				}
-			}
-		})
-	}
-}
-
-func TestRulesPassOnCompletePaths(t *testing.T) {
-	good, _ := filepath.Glob("testdata/rules/good*")
-	if len(good) < 3 {
-		t.Fatalf("only %d passing fixtures", len(good))
-	}
-	// the library's own scenarios pass too (the app's are checked at synth:
-	// TestAppScenariosPassTheRulesAtSynth)
-	golden, _ := filepath.Glob("testdata/*.template.json")
-	golden = slices.DeleteFunc(golden, func(f string) bool { return strings.HasPrefix(filepath.Base(f), "app-") })
-	for _, file := range append(good, golden...) {
-		if findings := findingsOf(t, file); len(findings) > 0 {
-			t.Errorf("%s: %+v", file, findings)
-		}
-	}
-}
-
-func TestRulesCatchTheSeedBug(t *testing.T) {
-	findings := findingsOf(t, filepath.Join("testdata", "rules", "seed-bug.json"))
-	if got := ruleIdsOf(findings); !slices.Equal(got, []string{"PRIVATEPULL-S3-EGRESS"}) {
-		t.Errorf("got %v", got)
-	}
-	if !strings.Contains(findings[0].Message, "starport-layer-bucket") {
-		t.Errorf("message %q does not name the error users see", findings[0].Message)
-	}
-}
-
-func TestCheckTemplateErrors(t *testing.T) {
-	dir := t.TempDir()
-	broken := filepath.Join(dir, "broken.json")
-	os.WriteFile(broken, []byte(`{"Resources": {`), 0o644)
-	brokenYaml := filepath.Join(dir, "broken.yaml")
-	os.WriteFile(brokenYaml, []byte("Resources:\n  A: [\n"), 0o644)
-	for _, file := range []string{filepath.Join(dir, "missing.json"), broken, brokenYaml} {
-		if _, err := privatepull.CheckTemplate(file); err == nil {
-			t.Errorf("%s: no error", file)
-		}
-	}
-}
 
 // seedStack is the hand-written L2 version from the AWS docs: endpoints and a
 // gateway are there, but the task group's egress reaches only the endpoints.
@@ -140,7 +47,7 @@ func seedStack(app awscdk.App) awscdk.Stack {
 func TestRulesFailSynthOfAHandWrittenStackWithTheSeedBug(t *testing.T) {
 	// GIVEN an app with the pull-path plugin that fails synth itself on errors
 	app := newApp(map[string]any{"@aws-cdk/core:failSynthOnValidationErrors": true}, false)
-	awscdk.Validations_Of(app).AddPlugins(privatepull.SharedPullPathPlugin())
+	awscdk.Validations_Of(app).AddPlugins(privatepull.NewPullPathPlugin())
 	seedStack(app)
 	// WHEN it synthesizes, THEN synth fails, and the report names the rule and the service
 	if err := catch(func() { app.Synth(nil) }); err == nil || !strings.Contains(err.Error(), "Validation failed") {
@@ -155,7 +62,7 @@ func TestRulesFailSynthOfAHandWrittenStackWithTheSeedBug(t *testing.T) {
 func TestRulesReportTheSeedBugToTheCLI(t *testing.T) {
 	// GIVEN an app as the CLI runs it (the CLI reads the report and fails)
 	app := newApp(nil, false)
-	awscdk.Validations_Of(app).AddPlugins(privatepull.SharedPullPathPlugin())
+	awscdk.Validations_Of(app).AddPlugins(privatepull.NewPullPathPlugin())
 	seedStack(app)
 	out := app.Synth(nil).Directory()
 	raw, err := os.ReadFile(filepath.Join(*out, "validation-report.json"))

@@ -1,153 +1,170 @@
 package privatepull
 
 import (
-	"embed"
-	"encoding/json"
 	"fmt"
-	"os"
-	"path"
-	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/privatepull/privatepull/constructs/pullpath"
 )
 
-//go:embed rules/*.rego
-var ruleFiles embed.FS
-
 // RuleIdPrefix starts the id of every pull-path rule, e.g. PRIVATEPULL-S3-EGRESS.
-const RuleIdPrefix = "PRIVATEPULL-"
+const RuleIdPrefix = pullpath.RuleIDPrefix
 
-// PullPathRules returns the pull-path rules as Rego sources for aws-cdk-lib's
-// CloudFormation Validate engine, one per file of rules/. Each is
-// self-contained. Combine them with rules of your own in one
-// awscdk.CloudFormationValidatePlugin (an App takes only one), or use
-// NewPullPathPlugin.
-func PullPathRules() *[]*awscdk.ValidationRuleSource {
-	entries, err := ruleFiles.ReadDir("rules")
-	if err != nil {
-		panic(err)
-	}
-	var out []*awscdk.ValidationRuleSource
-	for _, e := range entries {
-		raw, err := ruleFiles.ReadFile(path.Join("rules", e.Name()))
-		if err != nil {
-			panic(err)
-		}
-		out = append(out, &awscdk.ValidationRuleSource{
-			Name:    jsii.String("privatepull/" + e.Name()),
-			Content: jsii.String(string(raw)),
-		})
-	}
-	return &out
+// PluginName is the name of the pull-path plugin in validation reports;
+// acknowledge its rules as "privatepull::PRIVATEPULL-...".
+const PluginName = "privatepull"
+
+// PluginOption tunes NewPullPathPlugin.
+type PluginOption func(*pullPathPlugin)
+
+// RequirePrivate makes the plugin fail synth when an ECS service is not
+// private (skipped services aside), as pullcheck -require-private does.
+func RequirePrivate() PluginOption {
+	return func(p *pullPathPlugin) { p.requirePrivate = true }
 }
 
-// NewPullPathPlugin returns a CloudFormation Validate plugin with the
-// pull-path rules and aws-cdk-lib's default rules. Register it once per App:
+// NewPullPathPlugin returns the pull-path checks as a CDK validation plugin,
+// written in Go (no rule engine, no Node.js work). Register it once per App:
 //
 //	awscdk.Validations_Of(app).AddPlugins(privatepull.NewPullPathPlugin())
 //
-// The rules report severity ERROR; synth fails on them when the feature flag
-// @aws-cdk/core:validateAgainstDefaultRules is true (as in the recommended
-// flags), and they are printed as warnings otherwise. Each stack's template
-// is checked on its own: a service whose endpoints live in another stack is
-// judged only on what its own template shows.
-func NewPullPathPlugin() awscdk.CloudFormationValidatePlugin {
-	return awscdk.NewCloudFormationValidatePlugin(&awscdk.CloudFormationValidatePluginProps{
-		RegoRules:           PullPathRules(),
-		IncludeDefaultRules: jsii.Bool(true),
-	})
+// It judges the templates of all the app's stacks together, so a service
+// whose endpoints live in another stack is judged on its whole path. An
+// error finding fails synth whatever @aws-cdk/core:validateAgainstDefaultRules
+// says; warnings are printed and synth goes on. Acknowledge a finding with
+// awscdk.Validations_Of(scope).Acknowledge(&awscdk.Acknowledgment{Id:
+// jsii.String("privatepull::PRIVATEPULL-PUBLIC-IP"), Reason: ...}).
+func NewPullPathPlugin(opts ...PluginOption) awscdk.IPolicyValidationPlugin {
+	p := &pullPathPlugin{name: PluginName}
+	for _, o := range opts {
+		o(p)
+	}
+	return p
 }
 
-// SharedPullPathPlugin returns one NewPullPathPlugin per process. Its engine
-// compiles the rules once and is reused by every App that registers it, which
-// keeps tests and multi-app programs fast.
-var SharedPullPathPlugin = sync.OnceValue(NewPullPathPlugin)
-
-// Finding is one pull-path rule violation in a template.
-type Finding struct {
-	// RuleID is the rule's id, e.g. PRIVATEPULL-S3-EGRESS.
-	RuleID string
-	// Severity is the engine's severity: "error" or "warning".
-	Severity string
-	// Resource is the logical id of the resource at fault.
-	Resource string
-	// Message says what is missing and how to fix it.
-	Message string
+// pullPathPlugin implements awscdk.IPolicyValidationPlugin in Go.
+type pullPathPlugin struct {
+	name           string
+	requirePrivate bool
 }
 
-// CheckTemplate runs the pull-path rules on a CloudFormation template file
-// (JSON or YAML, made by the CDK or not) and returns their findings, sorted by
-// resource and rule. It returns an error when the file cannot be read or
-// parsed.
-func CheckTemplate(file string) (findings []Finding, err error) {
-	abs, err := filepath.Abs(file)
-	if err != nil {
-		return nil, err
+func (p *pullPathPlugin) Name() *string    { return jsii.String(p.name) }
+func (p *pullPathPlugin) Version() *string { return jsii.String("1.0.0") }
+func (p *pullPathPlugin) RuleIds() *[]*string {
+	ids := make([]*string, 0, len(pullpath.RuleDocs))
+	for id := range pullpath.RuleDocs {
+		ids = append(ids, jsii.String(id))
 	}
-	raw, err := os.ReadFile(abs)
-	if err != nil {
-		return nil, err
-	}
-	if trimmed := strings.TrimSpace(string(raw)); strings.HasPrefix(trimmed, "{") && !json.Valid([]byte(trimmed)) {
-		return nil, fmt.Errorf("%s: not valid JSON", file)
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			findings, err = nil, fmt.Errorf("%s: %v", file, r)
-		}
-	}()
-	// The shared plugin: one engine per process for apps and checks alike.
-	report := SharedPullPathPlugin().Validate(&templateContext{path: abs})
-	for _, v := range *report.Violations {
-		rule := *v.RuleName
-		if !strings.HasPrefix(rule, RuleIdPrefix) {
-			if strings.HasPrefix(rule, "E0") || strings.HasPrefix(rule, "F1") {
-				// the engine could not read the template
-				return nil, fmt.Errorf("%s: %s: %s", file, rule, *v.Description)
-			}
-			continue
-		}
-		for _, r := range *v.ViolatingResources {
-			f := Finding{RuleID: rule, Severity: value(v.Severity), Message: *v.Description}
-			if r.ResourceLogicalId != nil {
-				f.Resource = *r.ResourceLogicalId
-			}
-			findings = append(findings, f)
-		}
-	}
-	sort.Slice(findings, func(i, j int) bool {
-		a, b := findings[i], findings[j]
-		if a.Resource != b.Resource {
-			return a.Resource < b.Resource
-		}
-		if a.RuleID != b.RuleID {
-			return a.RuleID < b.RuleID
-		}
-		return a.Message < b.Message
-	})
-	return findings, nil
+	sort.Slice(ids, func(i, j int) bool { return *ids[i] < *ids[j] })
+	return &ids
 }
 
-func value(s *string) string {
-	if s == nil {
+// known returns s unless it is empty or an unresolved token.
+func known(s *string) string {
+	if s == nil || strings.Contains(*s, "${Token[") {
 		return ""
 	}
 	return *s
 }
 
-// templateContext hands one template file to the plugin, the way the CDK
-// hands it the templates of an App.
-type templateContext struct{ path string }
+func (p *pullPathPlugin) Validate(ctx awscdk.IPolicyValidationContext) *awscdk.PolicyValidationPluginReport {
+	opts := pullpath.Options{Stacks: map[string]pullpath.Stack{}}
+	var paths []string
+	for _, st := range *ctx.StackTemplates() {
+		path := *st.TemplatePath
+		paths = append(paths, path)
+		name := *st.StackConstructPath
+		opts.Stacks[path] = pullpath.Stack{Name: name, Account: known(st.AccountId), Region: known(st.Region)}
+	}
+	report, err := pullpath.Check(paths, opts)
+	violations := []*awscdk.PolicyViolation{}
+	success := true
+	add := func(rule, severity, description, fix, template, resource string) {
+		if severity == "error" {
+			success = false
+		}
+		violations = append(violations, &awscdk.PolicyViolation{
+			RuleName:    jsii.String(rule),
+			Description: jsii.String(description),
+			Fix:         jsii.String(fix),
+			Severity:    jsii.String(severity),
+			ViolatingResources: &[]*awscdk.PolicyViolatingResource{{
+				ResourceLogicalId: jsii.String(resource),
+				TemplatePath:      jsii.String(template),
+				Locations:         &[]*string{},
+			}},
+		})
+	}
+	if err != nil {
+		add("PRIVATEPULL-READ", "error", err.Error(), "report this as a bug of privatepull", paths[0], "")
+	}
+	for _, f := range report.Findings() {
+		add(f.Rule, f.Severity, f.Message, f.Fix+" ("+f.Help+")", f.Template, f.Resource)
+	}
+	if p.requirePrivate {
+		for _, t := range report.Templates {
+			for _, s := range t.Services {
+				if s.Verdict != pullpath.Private && s.Verdict != pullpath.Skipped {
+					add("PRIVATEPULL-REQUIRE-PRIVATE", "error",
+						fmt.Sprintf("ECS service %s is %s, not private: %s%s", s.ID, s.Verdict, s.Why, unknownsText(s.Unknowns)),
+						"make every piece of the pull path private and visible to the app", t.Path, s.ID)
+				}
+			}
+		}
+	}
+	return &awscdk.PolicyValidationPluginReport{Success: jsii.Bool(success), Violations: &violations}
+}
 
-func (c *templateContext) AccountId() *string                  { return nil }
-func (c *templateContext) Region() *string                     { return nil }
-func (c *templateContext) AppConstruct() constructs.IConstruct { return nil }
-func (c *templateContext) TemplatePaths() *[]*string           { return &[]*string{&c.path} }
-func (c *templateContext) StackTemplates() *[]*awscdk.PolicyValidationStack {
-	return &[]*awscdk.PolicyValidationStack{{TemplatePath: &c.path, StackConstructPath: jsii.String("template")}}
+func unknownsText(u []string) string {
+	if len(u) == 0 {
+		return ""
+	}
+	return "; unknown: " + strings.Join(u, "; ")
+}
+
+// Finding is one pull-path finding in a template (see pullpath.Finding for
+// the whole report).
+type Finding struct {
+	// RuleID is the rule's id, e.g. PRIVATEPULL-S3-EGRESS.
+	RuleID string
+	// Severity is "error" or "warning".
+	Severity string
+	// Resource is the logical id of the resource at fault.
+	Resource string
+	// Message says what is missing and what the tasks will do.
+	Message string
+	// Fix says in one line how to fix it.
+	Fix string
+}
+
+// CheckTemplate runs the pull-path checks on one CloudFormation template
+// file (JSON or YAML, made by the CDK or not) and returns its findings,
+// sorted by resource and rule. It returns an error when the file cannot be
+// read or parsed. It is a thin wrapper of pullpath.Check.
+func CheckTemplate(file string) ([]Finding, error) {
+	report, err := pullpath.Check([]string{file}, pullpath.Options{})
+	if err != nil {
+		return nil, err
+	}
+	var out []Finding
+	for _, f := range report.Findings() {
+		out = append(out, Finding{RuleID: f.Rule, Severity: f.Severity, Resource: f.Resource, Message: f.Message, Fix: f.Fix})
+	}
+	return out, nil
+}
+
+// PullPathMermaid draws the pull path of every ECS service of a template
+// (JSON or YAML) as Mermaid flowcharts in Markdown; see
+// pullpath.Report.Mermaid. findings is not used: the drawing takes its
+// findings from the same model. It is kept for importers.
+func PullPathMermaid(file string, findings []Finding) (string, error) {
+	report, err := pullpath.Check([]string{file}, pullpath.Options{})
+	if err != nil {
+		return "", err
+	}
+	return report.Mermaid(), nil
 }

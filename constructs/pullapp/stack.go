@@ -34,7 +34,7 @@ func Build(app awscdk.App) (awscdk.Stack, error) {
 	if err != nil {
 		return nil, err
 	}
-	awscdk.Validations_Of(app).AddPlugins(privatepull.SharedPullPathPlugin())
+	awscdk.Validations_Of(app).AddPlugins(privatepull.NewPullPathPlugin())
 	if cfg.Nag {
 		awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
 	}

@@ -471,14 +471,14 @@ func (j *judgement) interfaceEndpoint(n need) {
 	if len(eps) == 0 {
 		hidden := j.hidden()
 		switch {
+		case v.Ext != "" && (n.sure || j.out != Yes):
+			j.unknown(n.svc+" endpoint", "the VPC is "+v.Ext)
+		case hidden != "" && (n.sure || j.out != Yes):
+			j.unknown(n.svc+" endpoint", hidden)
 		case !n.sure:
 			if j.out != Yes {
 				j.unknown(n.svc+" endpoint", "none in VPC "+v.name()+"; whether the tasks need it: "+n.why)
 			}
-		case v.Ext != "":
-			j.unknown(n.svc+" endpoint", "the VPC is "+v.Ext)
-		case hidden != "":
-			j.unknown(n.svc+" endpoint", hidden)
 		case j.m.unreadableEndpoint(v) != nil:
 			j.unknown(n.svc+" endpoint", "endpoint "+j.m.unreadableEndpoint(v).ID+" of VPC "+v.ID+" has a service or type the set cannot show")
 		default:
