@@ -214,12 +214,17 @@ func (c *cfnCtx) fill() {
 			c.fillEndpoint(id, x)
 		case *Group:
 			x.VPC = c.vpc(c.prop(id, "VpcId"))
-			x.Egress, x.EgressWhy = c.inlineRules(c.prop(id, "SecurityGroupEgress"), true)
-			x.Ingress, x.IngressWhy = c.inlineRules(c.prop(id, "SecurityGroupIngress"), false)
+			// standalone rules may have been attached already
+			egress, why := c.inlineRules(c.prop(id, "SecurityGroupEgress"), true)
+			x.Egress, x.EgressWhy = append(egress, x.Egress...), why
+			ingress, why := c.inlineRules(c.prop(id, "SecurityGroupIngress"), false)
+			x.Ingress, x.IngressWhy = append(ingress, x.Ingress...), why
 		case *Service:
 			c.fillService(id, x)
 		case *Cluster:
-			x.Strategy, x.StrategyWhy = strategy(c.prop(id, "DefaultCapacityProviderStrategy"))
+			if st, why := strategy(c.prop(id, "DefaultCapacityProviderStrategy")); st != nil || why != "" {
+				x.Strategy, x.StrategyWhy = st, why
+			}
 		case *TaskDef:
 			c.fillTask(id, x)
 		case *Role:
