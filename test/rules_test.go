@@ -15,6 +15,7 @@ import (
 
 	"github.com/privatepull/privatepull/constructs/privatepull"
 	"github.com/privatepull/privatepull/constructs/pullapp"
+	"github.com/privatepull/privatepull/constructs/pullpath"
 )
 
 // seedStack is the hand-written L2 version from the AWS docs: endpoints and a
@@ -64,17 +65,9 @@ func TestRulesReportTheSeedBugToTheCLI(t *testing.T) {
 	app := newApp(nil, false)
 	awscdk.Validations_Of(app).AddPlugins(privatepull.NewPullPathPlugin())
 	seedStack(app)
-	out := app.Synth(nil).Directory()
-	raw, err := os.ReadFile(filepath.Join(*out, "validation-report.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var report struct {
-		Success bool
-	}
-	json.Unmarshal(raw, &report)
-	if report.Success || !strings.Contains(string(raw), "PRIVATEPULL-S3-EGRESS") {
-		t.Errorf("validation report: success=%v, want false with PRIVATEPULL-S3-EGRESS:\n%.2000s", report.Success, raw)
+	ok, raw := reportOf(t, *app.Synth(nil).Directory())
+	if ok || !strings.Contains(raw, "PRIVATEPULL-S3-EGRESS") {
+		t.Errorf("validation report: success=%v, want a failure with PRIVATEPULL-S3-EGRESS:\n%.2000s", ok, raw)
 	}
 }
 
@@ -105,5 +98,113 @@ func TestAppRegistersTheRules(t *testing.T) {
 	raw, err := os.ReadFile(filepath.Join(*out, "validation-report.json"))
 	if err != nil || !strings.Contains(string(raw), "PRIVATEPULL-S3-EGRESS") || strings.Contains(string(raw), "PrivatePull/") {
 		t.Errorf("report: %v\n%.3000s", err, raw)
+	}
+}
+
+// reportOf reads the validation report of an app's synth.
+func reportOf(t *testing.T, out string) (success bool, raw string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(out, "validation-report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r struct {
+		PluginReports []struct{ Conclusion string }
+	}
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range r.PluginReports {
+		if p.Conclusion != "success" {
+			return false, string(b)
+		}
+	}
+	return true, string(b)
+}
+
+func TestPluginFindingsCanBeAcknowledgedUnderItsName(t *testing.T) {
+	// GIVEN the seed stack whose service acknowledges the S3 egress finding
+	app := newApp(nil, false)
+	awscdk.Validations_Of(app).AddPlugins(privatepull.NewPullPathPlugin())
+	stack := seedStack(app)
+	awscdk.Validations_Of(stack.Node().FindChild(jsii.String("Service"))).Acknowledge(&awscdk.Acknowledgment{
+		Id: jsii.String("privatepull::PRIVATEPULL-S3-EGRESS"), Reason: jsii.String("a test"),
+	})
+	// WHEN it synthesizes
+	out := *app.Synth(nil).Directory()
+	// THEN synth succeeds, and pullcheck on the assembly reports the finding as acknowledged
+	if ok, raw := reportOf(t, out); !ok {
+		t.Errorf("acknowledged finding still fails synth:\n%.2000s", raw)
+	}
+	report, err := pullpath.Check([]string{out}, pullpath.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := report.Findings()
+	if len(fs) != 1 || fs[0].Rule != "PRIVATEPULL-S3-EGRESS" || !fs[0].Acknowledged || fs[0].Reason != "a test" || report.Failed(false) {
+		man, _ := os.ReadFile(filepath.Join(out, "manifest.json"))
+		t.Errorf("findings %+v; manifest has acknowledged-rules: %v, logicalId: %v", fs, strings.Contains(string(man), "acknowledged-rules"), strings.Contains(string(man), "aws:cdk:logicalId"))
+	}
+}
+
+// splitStacks puts the endpoints in one stack and the service in another.
+func splitStacks(app awscdk.App) awscdk.Stack {
+	network := awscdk.NewStack(app, jsii.String("Network"), nil)
+	vpc := isolatedVpc(network)
+	eps := privatepull.NewEndpoints(network, jsii.String("Endpoints"), &privatepull.EndpointsProps{Vpc: vpc, S3PrefixListId: jsii.String("pl-6da54004")})
+	svc := awscdk.NewStack(app, jsii.String("Svc"), nil)
+	privatepull.NewFargateService(svc, jsii.String("Api"), &privatepull.FargateServiceProps{
+		Vpc: vpc, Endpoints: eps,
+		Image: awsecs.ContainerImage_FromEcrRepository(awsecr.Repository_FromRepositoryName(svc, jsii.String("Repo"), jsii.String("team/api")), jsii.String("v1")),
+	})
+	return svc
+}
+
+func TestPluginJudgesAServiceOnItsWholePathAcrossStacks(t *testing.T) {
+	// GIVEN endpoints in one stack, the service in another, and the plugin requiring private
+	app := newApp(nil, false)
+	awscdk.Validations_Of(app).AddPlugins(privatepull.NewPullPathPlugin(privatepull.RequirePrivate()))
+	splitStacks(app)
+	// WHEN it synthesizes, THEN the service is private: the imports resolve to the other stack
+	out := *app.Synth(nil).Directory()
+	if ok, raw := reportOf(t, out); !ok {
+		t.Errorf("the split app fails synth:\n%.3000s", raw)
+	}
+	report, err := pullpath.Check([]string{out}, pullpath.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tpl := range report.Templates {
+		for _, s := range tpl.Services {
+			if s.Verdict != pullpath.Private {
+				t.Errorf("%s %s: %s (%s) %q", tpl.Stack, s.ID, s.Verdict, s.Why, s.Unknowns)
+			}
+		}
+	}
+	// and the service's stack alone is undecided: its endpoints are outside the set
+	alone, _ := pullpath.Check([]string{filepath.Join(out, "Svc.template.json")}, pullpath.Options{})
+	if v := alone.Templates[0].Services[0].Verdict; v != pullpath.Undecided {
+		t.Errorf("the service's template alone: %s, want undecided", v)
+	}
+}
+
+func TestRequirePrivateFailsSynthOnAServiceThatIsNotPrivate(t *testing.T) {
+	// GIVEN a service whose VPC is looked up (its DNS and routes are not in the template)
+	app := newApp(nil, false)
+	awscdk.Validations_Of(app).AddPlugins(privatepull.NewPullPathPlugin(privatepull.RequirePrivate()))
+	splitStacks(app)
+	stack := awscdk.NewStack(app, jsii.String("Looked"), &awscdk.StackProps{Env: &awscdk.Environment{Account: jsii.String("123456789012"), Region: jsii.String("eu-west-1")}})
+	vpc := awsec2.Vpc_FromVpcAttributes(stack, jsii.String("Vpc"), &awsec2.VpcAttributes{
+		VpcId: jsii.String("vpc-0123456789abcdef0"), AvailabilityZones: jsii.Strings("eu-west-1a"),
+		IsolatedSubnetIds: jsii.Strings("subnet-0123456789abcdef0"), IsolatedSubnetRouteTableIds: jsii.Strings("rtb-0123456789abcdef0"),
+	})
+	privatepull.NewFargateService(stack, jsii.String("Api"), &privatepull.FargateServiceProps{
+		Vpc: vpc, Endpoints: privatepull.NewEndpoints(stack, jsii.String("Endpoints"), &privatepull.EndpointsProps{Vpc: vpc, S3PrefixListId: jsii.String("pl-6da54004")}),
+		Image: awsecs.ContainerImage_FromEcrRepository(awsecr.Repository_FromRepositoryName(stack, jsii.String("Repo"), jsii.String("team/api")), jsii.String("v1")),
+	})
+	// WHEN it synthesizes, THEN the report fails on that service only
+	ok, raw := reportOf(t, *app.Synth(nil).Directory())
+	if ok || !strings.Contains(raw, "PRIVATEPULL-REQUIRE-PRIVATE") || !strings.Contains(raw, "undecided") || strings.Contains(raw, "Svc/Api") {
+		t.Errorf("success=%v:\n%.3000s", ok, raw)
 	}
 }

@@ -1,6 +1,7 @@
 package pullpath
 
 import (
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -46,6 +47,20 @@ func (s *cfnSet) importValue(c *cfnCtx, name string, depth int) any {
 		why += " (exported twice in the set)"
 	}
 	return unknown{sym: "import:" + c.in.env() + ":" + name, why: why}
+}
+
+// stackOutput resolves Fn::GetStackOutput: output of the set's template of
+// stack name (as the assembly names it, or its template file's base name).
+func (s *cfnSet) stackOutput(c *cfnCtx, stack, output string, depth int) any {
+	for _, d := range s.ctxs {
+		if d.in.Stack != stack && strings.TrimSuffix(filepath.Base(d.file), ".template.json") != stack {
+			continue
+		}
+		if o, ok := d.tpl.Outputs[output].(map[string]any); ok {
+			return d.res(o["Value"], depth+1)
+		}
+	}
+	return unknown{sym: "output:" + stack + ":" + output, why: "the output " + output + " of stack " + stack}
 }
 
 // indexExports records every template's exports; it runs before any

@@ -129,19 +129,23 @@ func addTemplate(set *cfnSet, in *Input, file string, raw []byte, parent *cfnCtx
 // the cloud assembly's manifest, as far as it matters here
 type manifest struct {
 	Artifacts map[string]struct {
-		Type        string
-		Environment string
-		DisplayName string
+		Type                   string
+		Environment            string
+		DisplayName            string
+		AdditionalMetadataFile string
 		Properties  struct {
 			TemplateFile  string
 			StackName     string
 			DirectoryName string
 		}
-		Metadata map[string][]struct {
-			Type string
-			Data any
-		}
+		Metadata metadata
 	}
+}
+
+// metadata is a stack's construct metadata: construct path to entries.
+type metadata map[string][]struct {
+	Type string
+	Data any
 }
 
 // loadAssembly reads a cdk.out: every stack's template, nested stacks and
@@ -197,7 +201,22 @@ func loadAssembly(set *cfnSet, dir string, depth int) error {
 				continue
 			}
 			c := set.ctxs[len(set.ctxs)-1]
-			c.assemblyAcks(a.Metadata)
+			md := a.Metadata
+			if a.AdditionalMetadataFile != "" {
+				// newer assemblies keep the metadata beside the manifest
+				if raw, err := os.ReadFile(filepath.Join(dir, a.AdditionalMetadataFile)); err == nil {
+					var more metadata
+					if json.Unmarshal(raw, &more) == nil {
+						if md == nil {
+							md = metadata{}
+						}
+						for k, v := range more {
+							md[k] = append(md[k], v...)
+						}
+					}
+				}
+			}
+			c.assemblyAcks(md)
 			errs = append(errs, loadNested(set, dir, c, depth)...)
 		}
 	}
@@ -206,10 +225,7 @@ func loadAssembly(set *cfnSet, dir string, depth int) error {
 
 // assemblyAcks applies the acknowledgements the CDK recorded
 // (Validations.of(scope).acknowledge) to the resources under their path.
-func (c *cfnCtx) assemblyAcks(md map[string][]struct {
-	Type string
-	Data any
-}) {
+func (c *cfnCtx) assemblyAcks(md metadata) {
 	acks := map[string]map[string]string{} // path -> rule -> reason
 	logical := map[string]string{}         // logical id -> path
 	for path, entries := range md {

@@ -175,6 +175,14 @@ func (c *cfnCtx) intrinsic(fn string, arg any, depth int) any {
 			return unknown{why: "an import whose name the set cannot show"}
 		}
 		return c.set.importValue(c, name, depth)
+	case "Fn::GetStackOutput":
+		a, _ := arg.(map[string]any)
+		stack, ok1 := c.res(a["StackName"], depth).(string)
+		output, ok2 := c.res(a["OutputName"], depth).(string)
+		if !ok1 || !ok2 {
+			return unknown{why: "an Fn::GetStackOutput that cannot be read"}
+		}
+		return c.set.stackOutput(c, stack, output, depth)
 	case "Fn::FindInMap":
 		a, ok := arg.([]any)
 		if !ok || len(a) < 3 {
