@@ -464,8 +464,7 @@ func SharedEndpoints(scope constructs.Construct, vpc awsec2.IVpc) Endpoints {
 		panic(errorf("SharedEndpoints vpc", "", "a VPC"))
 	}
 	stack := awscdk.Stack_Of(scope)
-	path := strings.TrimPrefix(*vpc.Node().Path(), *stack.Node().Path()+"/")
-	id := jsii.String("PrivatePullEndpoints" + nonAlnum.ReplaceAllString(path, ""))
+	id := sharedEndpointsId(stack, vpc)
 	if c := stack.Node().TryFindChild(id); c != nil {
 		if e, ok := c.(Endpoints); ok {
 			return e
@@ -473,6 +472,12 @@ func SharedEndpoints(scope constructs.Construct, vpc awsec2.IVpc) Endpoints {
 		panic(errorf("SharedEndpoints", "a construct "+*c.Node().Path()+" of another kind", "no construct with the id %s", *id))
 	}
 	return NewEndpoints(stack, id, &EndpointsProps{Vpc: vpc})
+}
+
+// sharedEndpointsId is the id of the shared set of vpc in stack.
+func sharedEndpointsId(stack awscdk.Stack, vpc awsec2.IVpc) *string {
+	path := strings.TrimPrefix(*vpc.Node().Path(), *stack.Node().Path()+"/")
+	return jsii.String("PrivatePullEndpoints" + nonAlnum.ReplaceAllString(path, ""))
 }
 
 var nonAlnum = regexp.MustCompile(`[^A-Za-z0-9]`)
