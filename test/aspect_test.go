@@ -533,7 +533,9 @@ func TestAspectWarnings(t *testing.T) {
 		"skips a VPC with only public subnets": {func(stack awscdk.Stack) {
 			vpc := awsec2.NewVpc(stack, jsii.String("Vpc"), &awsec2.VpcProps{MaxAzs: jsii.Number(1), NatGateways: jsii.Number(0),
 				SubnetConfiguration: &[]*awsec2.SubnetConfiguration{{Name: jsii.String("Public"), SubnetType: awsec2.SubnetType_PUBLIC}}})
-			plainService(stack, "Api", vpc, func(p *awsecs.FargateServiceProps, _ awsecs.FargateTaskDefinition) { p.AssignPublicIp = jsii.Bool(true) })
+			plainService(stack, "Api", vpc, func(p *awsecs.FargateServiceProps, _ awsecs.FargateTaskDefinition) {
+				p.AssignPublicIp = jsii.Bool(true)
+			})
 		}, []string{"privatepull:publicSubnetsOnly", "W/Vpc, which has only public subnets"}},
 	} {
 		t.Run(name, func(t *testing.T) {
