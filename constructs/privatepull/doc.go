@@ -25,7 +25,9 @@
 // (SharedEndpoints) unless given one. NewEndpoints builds that set on its own,
 // to share among services (one set per VPC; each service joins its client
 // group, so the endpoint groups keep a constant number of rules however many
-// services join) or to combine with tasks of your own. PullPathRules,
+// services join) or to combine with tasks of your own. MakePrivate (an
+// aspect, NewAspect) does the same for services you already have, written
+// with awsecs or ecs-patterns: one line on a stack or the App. PullPathRules,
 // NewPullPathPlugin and CheckTemplate check templates the library did not
 // build: register the plugin on an App, or run the pullcheck command on a
 // template file.
