@@ -196,3 +196,34 @@ func TestEndpointsDefaultSubnets(t *testing.T) {
 		})
 	})
 }
+
+func TestEndpointsAdoptTheAppsEndpointsWithTheirOwnGroups(t *testing.T) {
+	// GIVEN a VPC with an ecr.api endpoint (its own group) and an S3 gateway, written with CDK's L2s
+	stack := awscdk.NewStack(newApp(nil, false), jsii.String("Adopt"), nil)
+	vpc := isolatedVpc(stack)
+	api := vpc.AddInterfaceEndpoint(jsii.String("EcrApi"), &awsec2.InterfaceVpcEndpointOptions{
+		Service: awsec2.InterfaceVpcEndpointAwsService_ECR(), Open: jsii.Bool(false)})
+	s3 := vpc.AddGatewayEndpoint(jsii.String("S3"), &awsec2.GatewayVpcEndpointOptions{Service: awsec2.GatewayVpcEndpointAwsService_S3()})
+	// WHEN a set adopts them
+	eps := privatepull.NewEndpoints(stack, jsii.String("Endpoints"), &privatepull.EndpointsProps{
+		Vpc: vpc, S3PrefixListId: jsii.String("pl-63a5400a"),
+		Existing: &privatepull.ExistingEndpoints{
+			InterfaceEndpoints: map[privatepull.InterfaceService]awsec2.IInterfaceVpcEndpoint{privatepull.EcrApi: api},
+			S3Gateway:          s3,
+		},
+	})
+	tpl := assertions.Template_FromStack(stack, nil)
+	// THEN it creates only ecr.dkr and logs beside them, and uses them
+	check(t, "four endpoints", func() { tpl.ResourceCountIs(jsii.String("AWS::EC2::VPCEndpoint"), jsii.Number(4)) })
+	if eps.EcrApi() != api || eps.S3() != s3 {
+		t.Errorf("the set does not return the endpoints it adopted")
+	}
+	// AND the adopted endpoint's own group admits the client group
+	check(t, "ingress on the adopted group", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::EC2::SecurityGroupIngress"), map[string]any{
+			"GroupId":               map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("^VpcEcrApiSecurityGroup")), "GroupId"}},
+			"SourceSecurityGroupId": map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("^EndpointsClientSecurityGroup")), "GroupId"}},
+			"FromPort":              443,
+		})
+	})
+}

@@ -25,10 +25,13 @@
 // (SharedEndpoints) unless given one. NewEndpoints builds that set on its own,
 // to share among services (one set per VPC; each service joins its client
 // group, so the endpoint groups keep a constant number of rules however many
-// services join) or to combine with tasks of your own. NewPullPathPlugin
-// and CheckTemplate check templates the library did not build, with the
-// plain-Go model of package pullpath: register the plugin on an App, or run
-// the pullcheck command on templates, a cdk.out or a Terraform folder.
+// services join) or to combine with tasks of your own. MakePrivate (an
+// aspect, NewAspect) does the same for services you already have, written
+// with awsecs or ecs-patterns: one line on a stack or the App.
+// NewPullPathPlugin and CheckTemplate check templates the library did not
+// build, with the plain-Go model of package pullpath: register the plugin on
+// an App, or run the pullcheck command on templates, a cdk.out or a
+// Terraform folder.
 //
 // # Errors
 //

@@ -5,6 +5,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecr"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsecspatterns"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/privatepull/privatepull/constructs/privatepull"
@@ -45,6 +46,33 @@ func ExampleNewEndpoints() {
 			Endpoints: endpoints,
 		})
 	}
+	app.Synth(nil)
+}
+
+// Services you already have: one line makes every Fargate service of the
+// app (here one built by ecs-patterns) pull privately. The VPC's endpoints
+// are created at synth, once per VPC, reusing any the app already has.
+func ExampleMakePrivate() {
+	app := awscdk.NewApp(nil)
+	stack := awscdk.NewStack(app, jsii.String("Web"), nil)
+	vpc := awsec2.NewVpc(stack, jsii.String("Vpc"), &awsec2.VpcProps{
+		NatGateways: jsii.Number(0),
+		SubnetConfiguration: &[]*awsec2.SubnetConfiguration{
+			{Name: jsii.String("Isolated"), SubnetType: awsec2.SubnetType_PRIVATE_ISOLATED},
+		},
+	})
+	repo := awsecr.Repository_FromRepositoryName(stack, jsii.String("Repo"), jsii.String("team/web"))
+	awsecspatterns.NewApplicationLoadBalancedFargateService(stack, jsii.String("Web"), &awsecspatterns.ApplicationLoadBalancedFargateServiceProps{
+		Vpc:                vpc,
+		PublicLoadBalancer: jsii.Bool(false),
+		TaskSubnets:        &awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PRIVATE_ISOLATED},
+		MinHealthyPercent:  jsii.Number(100),
+		TaskImageOptions: &awsecspatterns.ApplicationLoadBalancedTaskImageOptions{
+			Image: awsecs.ContainerImage_FromEcrRepository(repo, jsii.String("v1")),
+		},
+	})
+
+	privatepull.MakePrivate(app, nil)
 	app.Synth(nil)
 }
 

@@ -338,9 +338,8 @@ func (s *fargateService) addContainer(logGroup awslogs.ILogGroup, c *SidecarProp
 	if err := checkImageName(container.ImageName()); err != nil {
 		panic(err)
 	}
-	stack := awscdk.Stack_Of(s)
 	for _, secret := range derefMap(c.Secrets) {
-		for _, service := range secretServices(stack, secret) {
+		for _, service := range secretServices(secret) {
 			s.endpoints.AddInterfaceEndpoint(service)
 		}
 	}
@@ -416,42 +415,9 @@ func (s *fargateService) addLoadBalancer(vpc awsec2.IVpc, taskSubnets *awsec2.Su
 	return lb
 }
 
-// secretServices returns the endpoints a secret is read through: the
-// secretsmanager one for a Secrets Manager secret, the ssm one for a
-// parameter, both when the ARN does not tell.
-func secretServices(stack awscdk.Stack, secret awsecs.Secret) []InterfaceService {
-	arn := *stack.ToJsonString(secret.Arn(), nil)
-	switch {
-	case strings.Contains(arn, ":secretsmanager:"):
-		return []InterfaceService{SecretsManager}
-	case strings.Contains(arn, ":ssm:") || strings.Contains(arn, ":parameter"):
-		return []InterfaceService{Ssm}
-	}
-	switch resourceTypeOf(secret.Arn()) {
-	case "AWS::SecretsManager::Secret":
-		return []InterfaceService{SecretsManager}
-	case "AWS::SSM::Parameter":
-		return []InterfaceService{Ssm}
-	}
-	return []InterfaceService{SecretsManager, Ssm}
-}
-
-// resourceTypeOf returns the CloudFormation type of the resource a Ref or
-// GetAtt token points at, or "".
-func resourceTypeOf(token *string) (typ string) {
-	defer func() {
-		if recover() != nil {
-			typ = ""
-		}
-	}()
-	ref, ok := awscdk.Tokenization_Reverse(token, nil).(awscdk.Reference)
-	if !ok {
-		return ""
-	}
-	if res, ok := ref.Target().(awscdk.CfnResource); ok {
-		return *res.CfnResourceType()
-	}
-	return ""
+// secretServices returns the endpoints a secret is read through.
+func secretServices(secret awsecs.Secret) []InterfaceService {
+	return secretServicesOf(secret.Arn())
 }
 
 // SharedEndpoints returns the one Endpoints set privatepull keeps for vpc in
@@ -464,8 +430,7 @@ func SharedEndpoints(scope constructs.Construct, vpc awsec2.IVpc) Endpoints {
 		panic(errorf("SharedEndpoints vpc", "", "a VPC"))
 	}
 	stack := awscdk.Stack_Of(scope)
-	path := strings.TrimPrefix(*vpc.Node().Path(), *stack.Node().Path()+"/")
-	id := jsii.String("PrivatePullEndpoints" + nonAlnum.ReplaceAllString(path, ""))
+	id := sharedEndpointsId(stack, vpc)
 	if c := stack.Node().TryFindChild(id); c != nil {
 		if e, ok := c.(Endpoints); ok {
 			return e
@@ -473,6 +438,12 @@ func SharedEndpoints(scope constructs.Construct, vpc awsec2.IVpc) Endpoints {
 		panic(errorf("SharedEndpoints", "a construct "+*c.Node().Path()+" of another kind", "no construct with the id %s", *id))
 	}
 	return NewEndpoints(stack, id, &EndpointsProps{Vpc: vpc})
+}
+
+// sharedEndpointsId is the id of the shared set of vpc in stack.
+func sharedEndpointsId(stack awscdk.Stack, vpc awsec2.IVpc) *string {
+	path := strings.TrimPrefix(*vpc.Node().Path(), *stack.Node().Path()+"/")
+	return jsii.String("PrivatePullEndpoints" + nonAlnum.ReplaceAllString(path, ""))
 }
 
 var nonAlnum = regexp.MustCompile(`[^A-Za-z0-9]`)

@@ -25,8 +25,11 @@ const (
 	SsmMessages    InterfaceService = "ssmmessages"    // the ECS Exec channel
 )
 
-// requiredServices are in every set.
+// requiredServices are in every set but the aspect's.
 var requiredServices = []InterfaceService{EcrApi, EcrDkr, Logs}
+
+// allServices are the interface services privatepull knows, in a fixed order.
+var allServices = []InterfaceService{EcrApi, EcrDkr, Logs, SecretsManager, Ssm, Kms, SsmMessages}
 
 // serviceInfo is what privatepull knows of one interface service: the
 // construct id of its endpoint and what its policy allows (to principals of

@@ -72,8 +72,22 @@ func (x *ExistingEndpoints) validate() error {
 	if len(x.InterfaceEndpointIds) > 0 && x.SecurityGroup == nil {
 		return errorf("ExistingEndpoints.SecurityGroup", "", "the security group of the existing interface endpoints, so that the client group can reach them")
 	}
+	for service, ep := range x.InterfaceEndpoints {
+		field := "ExistingEndpoints.InterfaceEndpoints[" + string(service) + "]"
+		switch {
+		case !slices.Contains(allServices, service):
+			return errorf("ExistingEndpoints.InterfaceEndpoints", strconv.Quote(string(service)), "keys among ecr.api, ecr.dkr, logs, secretsmanager, ssm, kms, ssmmessages")
+		case ep == nil:
+			return errorf(field, "", "an interface endpoint of the app")
+		case x.InterfaceEndpointIds[service] != nil:
+			return errorf(field, "an endpoint also named in InterfaceEndpointIds", "each service named once, in InterfaceEndpoints or InterfaceEndpointIds")
+		}
+	}
 	if id := x.S3GatewayEndpointId; id != nil && !unresolved(id) && !endpointIdPattern.MatchString(*id) {
 		return errorf("ExistingEndpoints.S3GatewayEndpointId", show(id), "a gateway endpoint id like vpce-0123456789abcdef0")
+	}
+	if x.S3GatewayEndpointId != nil && x.S3Gateway != nil {
+		return errorf("ExistingEndpoints.S3Gateway", "a gateway with S3GatewayEndpointId also given", "one of S3Gateway and S3GatewayEndpointId")
 	}
 	return nil
 }
