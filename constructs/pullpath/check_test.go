@@ -255,3 +255,15 @@ func TestMermaidDrawsEachRuleAsADashedEdge(t *testing.T) {
 		})
 	}
 }
+
+func TestThirtyServicesAreAllPrivate(t *testing.T) {
+	r := check(t, "testdata/services-30.template.json")
+	if n := len(r.Templates[0].Services); n != 30 {
+		t.Fatalf("%d services", n)
+	}
+	for id, v := range verdicts(r) {
+		if v != Private {
+			t.Errorf("%s: %s", id, v)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package pullpath
 
 import (
+	"bytes"
 	"regexp"
 	"slices"
 	"strings"
@@ -221,7 +222,7 @@ func toInternet(r *Rule, v *VPC) Tri {
 
 var (
 	ecrHost   = regexp.MustCompile(`^([0-9]{12}|\$\{[^}]*\})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+|\$\{[^}]*\})\.(amazonaws\.com(?:\.cn)?|\$\{[^}]*\})$`)
-	regionLit = regexp.MustCompile(`(?:com\.amazonaws\.|\.dkr\.ecr\.|prod-)([a-z]{2}(?:-gov)?-[a-z]+-[0-9])[.-]`)
+	regionLit = regexp.MustCompile(`^[a-z]{2}(?:-gov)?-[a-z]+-[0-9][.-]`)
 )
 
 // registry splits an image into its registry host and repository path.
@@ -243,10 +244,22 @@ func registry(image string) (host, repo string) {
 	return host, rest
 }
 
-// guessRegion finds a region the input names literally, for messages.
+// guessRegion finds a region the input names literally (an endpoint
+// service name, an ECR host, the layer bucket), for messages.
 func guessRegion(raw []byte) string {
-	if m := regionLit.FindSubmatch(raw); m != nil {
-		return string(m[1])
+	for _, marker := range []string{"com.amazonaws.", ".dkr.ecr.", "prod-"} {
+		rest := raw
+		for {
+			i := bytes.Index(rest, []byte(marker))
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(marker):]
+			end := min(len(rest), 20)
+			if m := regionLit.Find(rest[:end]); m != nil {
+				return string(m[:len(m)-1])
+			}
+		}
 	}
 	return ""
 }

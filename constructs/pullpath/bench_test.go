@@ -1,0 +1,28 @@
+package pullpath
+
+import (
+	"testing"
+)
+
+// BenchmarkCheck30Services judges the 30 services of one library stack
+// (testdata/services-30.template.json, cmd/peer -services 30): reading,
+// the model, the verdicts and the report, in one process.
+//
+//	go test ./constructs/pullpath -run '^$' -bench . -benchmem
+func BenchmarkCheck30Services(b *testing.B) {
+	for range b.N {
+		r, err := Check([]string{"testdata/services-30.template.json"}, Options{})
+		if err != nil || len(r.Templates[0].Services) != 30 {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCheckDefaultApp judges the default app's template.
+func BenchmarkCheckDefaultApp(b *testing.B) {
+	for range b.N {
+		if _, err := Check([]string{"../../test/testdata/app-default.template.json"}, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
