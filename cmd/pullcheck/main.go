@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/privatepull/privatepull/constructs/pullpath"
 )
@@ -73,7 +74,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		report.WriteText(stdout)
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "pullcheck:", err)
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintln(stderr, "pullcheck:", line)
+		}
 		return 2
 	}
 	if report.Failed(*requirePrivate) {
