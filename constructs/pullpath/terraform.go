@@ -139,18 +139,18 @@ func readTerraform(dir string, opts TerraformOptions, fsys tfFS) (m *Model, err 
 
 // tfReader reads one root module.
 type tfReader struct {
-	dir     string
-	fsys    tfFS
-	in      *Input
-	configs map[string]*tfConfig // module folder to its parsed files
-	root    *tfMod
-	inputs  map[string]tfInput // root variable values
-	modules map[string]string  // .terraform/modules/modules.json: key to folder
-	syms    map[string]*tfSym  // symbolic strings to what they name
-	funcs   map[string]tfFunc
-	hidden  []string
-	errs    []error
-	budget  int    // instances left before the reader stops expanding
+	dir       string
+	fsys      tfFS
+	in        *Input
+	configs   map[string]*tfConfig // module folder to its parsed files
+	root      *tfMod
+	inputs    map[string]tfInput // root variable values
+	modules   map[string]string  // .terraform/modules/modules.json: key to folder
+	syms      map[string]*tfSym  // symbolic strings to what they name
+	funcs     map[string]tfFunc
+	hidden    []string
+	errs      []error
+	budget    int    // instances left before the reader stops expanding
 	envRegion string // AWS_REGION or AWS_DEFAULT_REGION of opts.Env
 }
 

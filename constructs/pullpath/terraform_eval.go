@@ -1079,18 +1079,24 @@ func (r *tfReader) special(in *tfInst, path string) (cty.Value, bool) {
 			}
 		}
 	}
-	switch typ + "." + path {
-	case "aws_ecr_repository.repository_url":
-		name := r.symbol(in, "name")
+	name := func() string {
 		if a := in.res.b.Attrs["name"]; a != nil {
 			if s, why := tfStr(r.attr(in, "name", nil)); why == "" && s != "" {
-				name = s
+				return s
 			}
 		}
-		_, suffix := tfPartition(in.region())
-		return cty.StringVal(in.account() + ".dkr.ecr." + in.region() + "." + suffix + "/" + name), true
+		return r.symbol(in, "name")
+	}
+	part, suffix := tfPartition(in.region())
+	switch typ + "." + path {
+	case "aws_ecr_repository.repository_url":
+		return cty.StringVal(in.account() + ".dkr.ecr." + in.region() + "." + suffix + "/" + name()), true
 	case "aws_ecr_repository.registry_id":
 		return cty.StringVal(in.account()), true
+	case "aws_ecr_repository.arn":
+		return cty.StringVal("arn:" + part + ":ecr:" + in.region() + ":" + in.account() + ":repository/" + name()), true
+	case "aws_cloudwatch_log_group.arn":
+		return cty.StringVal("arn:" + part + ":logs:" + in.region() + ":" + in.account() + ":log-group:" + name()), true
 	}
 	return cty.NilVal, false
 }
