@@ -549,6 +549,9 @@ func (mp *tfMapper) fill() {
 		}
 		if rt, ok := mp.route(r.item(in)); ok {
 			t.Routes = append(t.Routes, rt)
+			if w := in.sc.countWhy; w != "" && t.RoutesWhy == "" {
+				t.RoutesWhy = in.addr + " may exist zero or many times (" + w + ")"
+			}
 		}
 	}
 	// Subnets and their route tables.
@@ -590,6 +593,10 @@ func (mp *tfMapper) fill() {
 		}
 		for _, sn := range subnets {
 			sn.Associated = true
+			if w := in.sc.countWhy; w != "" {
+				sn.RouteTable, sn.RouteTableWhy = nil, in.addr+" may exist zero or many times ("+w+")"
+				continue
+			}
 			t, ext := mp.routeTable(ts)
 			if t != nil {
 				sn.RouteTable, sn.RouteTableWhy = t, ""
@@ -655,6 +662,11 @@ func (mp *tfMapper) fill() {
 			continue
 		}
 		rules, w := mp.rules(r.item(in), kind, in.addr, g)
+		if cw := in.sc.countWhy; cw != "" {
+			// the rule may not exist: only what it would allow is unknown
+			mp.addRules(g, dir, nil, in.addr+" may exist zero or many times ("+cw+")")
+			continue
+		}
 		for _, rl := range rules {
 			mp.addRules(g, dir, []*Rule{rl}, "")
 		}
@@ -714,6 +726,9 @@ func (mp *tfMapper) route(it tfItem) (Route, bool) {
 	if s, _, ok := first("nat_gateway_id"); ok {
 		rt.Target, rt.TargetID = TargetNAT, s
 		if in, _, ext := mp.ref(s); in != nil {
+			if in.sc.countWhy != "" {
+				rt.Target = TargetOther // the NAT gateway may not exist
+			}
 			rt.TargetID = in.addr
 			if in.res.typ == "aws_nat_gateway" {
 				if ct, _ := tfStr(r.get(r.item(in), "connectivity_type")); ct == "private" {
