@@ -225,7 +225,7 @@ func (in *tfInst) provider() tfProvider {
 			}
 		}
 	}
-	if a := in.res.b.Attrs["region"]; a != nil && in.res.typ != "aws_vpc_endpoint" {
+	if a := in.res.b.Attrs["region"]; a != nil {
 		if s, why := tfStr(in.mod.r.eval(in.sc, a.Expr)); why == "" && s != "" {
 			p.region = s
 		}

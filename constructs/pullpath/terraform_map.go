@@ -1080,13 +1080,8 @@ func (mp *tfMapper) policy(name string, v cty.Value) *Policy {
 	if why != "" {
 		return &Policy{Name: name, Why: why}
 	}
-	p := tfParsePolicy(name, s)
-	if p.Why == "" && strings.Contains(s, "${?}") {
-		if w := tfWhyOf(v); w != "" {
-			p.Why = ""
-		}
-	}
-	return p
+	// Unknown parts of the document are "${?}" in its strings.
+	return tfParsePolicy(name, s)
 }
 
 func tfStrings(v any) []string {
