@@ -314,6 +314,13 @@ func (m *tfMod) variableValue(name string) cty.Value {
 	} else if a := m.call.b.Attrs[name]; a != nil {
 		val, set = r.eval(m.callSc, a.Expr), true
 	}
+	if set && vb.Attrs["nullable"] != nil {
+		if nb, bad := tfSafeValue(vb.Attrs["nullable"].Expr); !bad && nb.Type() == cty.Bool && nb.IsKnown() && !nb.IsNull() && nb.False() {
+			if u, _ := val.Unmark(); u.IsKnown() && u.IsNull() {
+				set = false
+			}
+		}
+	}
 	if !set {
 		if a := vb.Attrs["default"]; a != nil {
 			if v, bad := tfSafeValue(a.Expr); !bad {
@@ -338,11 +345,13 @@ func (m *tfMod) variableValue(name string) cty.Value {
 		if defaults != nil {
 			func() {
 				defer func() { _ = recover() }()
-				val = defaults.Apply(val)
+				u, marks := val.UnmarkDeep()
+				val = defaults.Apply(u).WithMarks(marks)
 			}()
 		}
-		if cv, err := convert.Convert(val, ty); err == nil {
-			val = cv
+		u, marks := val.UnmarkDeep()
+		if cv, err := convert.Convert(u, ty); err == nil {
+			val = cv.WithMarks(marks)
 		}
 	}
 	return val
@@ -443,18 +452,19 @@ func (r *tfReader) repeat(sc *tfScope, b *tfBlock, what string) tfRepeat {
 	}
 	if a := b.Attrs["for_each"]; a != nil {
 		v := r.eval(sc, a.Expr)
+		marked := v
 		why := tfWhyOf(v)
 		v, _ = v.UnmarkDeep()
-		if !v.IsWhollyKnown() || v.IsNull() || !(v.CanIterateElements()) {
+		isMap := v.IsKnown() && (v.Type().IsMapType() || v.Type().IsObjectType())
+		if !(isMap || v.IsWhollyKnown()) || v.IsNull() || !(v.CanIterateElements()) {
 			if why == "" {
 				why = "for_each of " + what + " is unknown"
 			}
 			return tfRepeat{mode: 'e', unknown: why}
 		}
 		out := tfRepeat{mode: 'e'}
-		isMap := v.Type().IsMapType() || v.Type().IsObjectType()
-		for it := v.ElementIterator(); it.Next(); {
-			k, val := it.Element()
+		for _, kv := range tfElements(marked) {
+			k, val := kv[0], kv[1]
 			if !isMap {
 				k = val
 			}
@@ -716,7 +726,36 @@ func (r *tfReader) eval(sc *tfScope, expr hcl.Expression) (v cty.Value) {
 		}
 		return tfUnknown(fmt.Sprintf("the expression at %s:%d (%s)", rg.Filename, rg.Start.Line, msg))
 	}
+	if !v.IsWhollyKnown() && tfWhyOf(v) == "" {
+		v = v.Mark(tfWhy(tfRefsPhrase(expr)))
+	}
 	return v
+}
+
+// tfRefsPhrase names what an expression refers to, for an unknown value
+// that carries no reason.
+func tfRefsPhrase(expr hcl.Expression) string {
+	var refs []string
+	for _, t := range expr.Variables() {
+		var b strings.Builder
+		b.WriteString(t.RootName())
+		for _, st := range t[1:] {
+			if a, ok := st.(hcl.TraverseAttr); ok {
+				b.WriteString("." + a.Name)
+			} else {
+				break
+			}
+		}
+		refs = append(refs, b.String())
+		if len(refs) == 2 {
+			break
+		}
+	}
+	rg := expr.Range()
+	if len(refs) == 0 {
+		return fmt.Sprintf("the expression at %s:%d", rg.Filename, rg.Start.Line)
+	}
+	return fmt.Sprintf("%s (at %s:%d)", strings.Join(refs, ", "), rg.Filename, rg.Start.Line)
 }
 
 // vars builds the variables an expression's references need.
@@ -951,17 +990,17 @@ var tfMeta = map[string]bool{"count": true, "for_each": true, "provider": true, 
 func (r *tfReader) instObject(in *tfInst, n *tfNeed) cty.Value {
 	o := map[string]cty.Value{}
 	for name, p := range n.attrs {
-		o[name] = r.attr(in, name, p)
+		o[name] = r.ref(in, name, p)
 	}
 	for _, name := range tfDefaultAttrs(in.res) {
 		if _, ok := o[name]; !ok {
-			o[name] = r.attr(in, name, nil)
+			o[name] = r.ref(in, name, nil)
 		}
 	}
 	if n.whole {
 		for name := range in.res.b.Attrs {
 			if _, ok := o[name]; !ok && !tfMeta[name] {
-				o[name] = r.attr(in, name, nil)
+				o[name] = r.ref(in, name, nil)
 			}
 		}
 	}
@@ -1012,6 +1051,16 @@ func (r *tfReader) attr(in *tfInst, name string, p *tfPath) cty.Value {
 		return v
 	}
 	return r.computed(in, name, p)
+}
+
+// ref is an attribute as a reference sees it: a null argument is unset, and
+// the provider computes the attribute.
+func (r *tfReader) ref(in *tfInst, name string, p *tfPath) cty.Value {
+	v := r.attr(in, name, p)
+	if u, _ := v.Unmark(); u.IsKnown() && u.IsNull() && in.res.b.Attrs[name] != nil {
+		return r.computed(in, name, p)
+	}
+	return v
 }
 
 // tfLookups are the data sources that only read configuration or the
@@ -1228,4 +1277,45 @@ func tfInt(v cty.Value) (int, bool) {
 		return 0, false
 	}
 	return int(i), true
+}
+
+// tfElements lists the keys and elements of a known collection, each
+// element keeping the marks it had inside the collection.
+func tfElements(v cty.Value) [][2]cty.Value {
+	u, pvm := v.UnmarkDeepWithPaths()
+	if !u.IsKnown() || u.IsNull() || !u.CanIterateElements() {
+		return nil
+	}
+	var out [][2]cty.Value
+	obj := u.Type().IsObjectType()
+	for it := u.ElementIterator(); it.Next(); {
+		k, e := it.Element()
+		var mine []cty.PathValueMarks
+		for _, p := range pvm {
+			if len(p.Path) == 0 {
+				mine = append(mine, p)
+				continue
+			}
+			match := false
+			switch st := p.Path[0].(type) {
+			case cty.GetAttrStep:
+				match = obj && st.Name == k.AsString()
+			case cty.IndexStep:
+				if eq := st.Key.Equals(k); eq.IsKnown() && eq.True() {
+					match = true
+				}
+			}
+			if match {
+				mine = append(mine, cty.PathValueMarks{Path: p.Path[1:], Marks: p.Marks})
+			}
+		}
+		if len(mine) > 0 {
+			func() {
+				defer func() { _ = recover() }()
+				e = e.MarkWithPaths(mine)
+			}()
+		}
+		out = append(out, [2]cty.Value{k, e})
+	}
+	return out
 }

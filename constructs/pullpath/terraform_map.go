@@ -120,8 +120,8 @@ func (r *tfReader) nested(it tfItem, typ string) (out []tfItem, why string) {
 			if u.IsNull() {
 				continue
 			}
-			for i := u.ElementIterator(); i.Next(); {
-				k, e := i.Element()
+			for _, kv := range tfElements(fe) {
+				k, e := kv[0], kv[1]
 				sc := it.sc.with(iter, cty.ObjectVal(map[string]cty.Value{"key": k, "value": e}))
 				out = append(out, tfItem{sc: sc, b: content})
 			}
