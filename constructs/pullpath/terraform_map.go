@@ -1465,6 +1465,9 @@ func (mp *tfMapper) containers(s, why string) ([]*Container, string) {
 		if json.Unmarshal([]byte(s), &one) == nil && one != nil {
 			defs = []map[string]any{one}
 		} else {
+			if sym := mp.r.syms[strings.TrimSpace(s)]; why == "" && sym != nil {
+				why = mp.r.symPhrase(strings.TrimSpace(s))
+			}
 			if why == "" {
 				why = "container_definitions is not a JSON list of containers"
 			}
