@@ -38,6 +38,23 @@ type TerraformOptions struct {
 // that look things up, variables without a value and modules that were not
 // initialised are unknown, and the nodes they name carry Ext. Parse errors
 // give an error naming the file and line.
+//
+// Symbols in strings (Container.Image, Statement resources, CIDR.Sym):
+//   - ${ADDRESS.attr}: an attribute known after apply or looked up
+//     (${aws_iam_role.x.arn}, ${data.aws_ssm_parameter.p.value});
+//     ${var.name} a root variable with no value, ${module.m.var.name} one
+//     of a module, ${module.m.output} an output of a module not read;
+//   - ${ACCOUNT}, ${REGION}, ${PARTITION}: the input's own account, region
+//     and partition when the aws provider does not fix them; an ECR
+//     repository_url is ${ACCOUNT}.dkr.ecr.REGION.amazonaws.com/NAME;
+//   - ${?}: a part that could not be evaluated at all;
+//   - CIDR symbols drop the ${}: "var.vpc_cidr", "aws_vpc.main.cidr_block",
+//     and "cidrsubnet(var.vpc_cidr,8,1)" with In "var.vpc_cidr".
+//
+// Rule.PrefixList is the address of a prefix-list data source, or
+// "aws_vpc_endpoint.x.prefix_list_id", or a literal pl- id; PrefixListName
+// is its name when known. Instances of a count or for_each whose value is
+// unknown are one node with the key [*] and Node.CountWhy set.
 func ReadTerraform(dir string, opts TerraformOptions) (*Model, error) {
 	return readTerraform(dir, opts, osTFFS{})
 }
