@@ -133,7 +133,7 @@ type manifest struct {
 		Environment            string
 		DisplayName            string
 		AdditionalMetadataFile string
-		Properties  struct {
+		Properties             struct {
 			TemplateFile  string
 			StackName     string
 			DirectoryName string

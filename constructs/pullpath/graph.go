@@ -111,35 +111,46 @@ func reach(groups []*Group, groupsWhy string, egress bool, dest func(*Rule) Tri)
 	return or(ts...)
 }
 
-// coversAll is whether block c covers every subnet, or, when a subnet's
-// block is unknown, every block of the VPC.
-func coversAll(c CIDR, subnets []*Subnet, subnetsWhy string, v *VPC) Tri {
+// covers is whether block c covers subnet sn, or, when sn (nil: a subnet
+// the set cannot show) has no known block, every block of the VPC.
+func covers(c CIDR, sn *Subnet, v *VPC) Tri {
 	if c.P.IsValid() && c.P.Bits() == 0 {
 		return Yes
 	}
-	viaVPC := func() Tri {
-		if v == nil || len(v.CIDRs) == 0 {
-			return Unknown
+	if sn != nil {
+		if t := c.Covers(sn.CIDR); t != Unknown {
+			return t
 		}
-		var ts []Tri
-		for _, b := range v.CIDRs {
-			ts = append(ts, c.Covers(b))
-		}
-		if t := and(ts...); t == Yes {
-			return Yes
-		}
+	}
+	if v == nil || len(v.CIDRs) == 0 {
 		return Unknown
 	}
-	if subnetsWhy != "" || len(subnets) == 0 {
-		return viaVPC()
-	}
 	var ts []Tri
-	for _, sn := range subnets {
-		t := c.Covers(sn.CIDR)
-		if t == Unknown {
-			t = viaVPC()
-		}
-		ts = append(ts, t)
+	for _, b := range v.CIDRs {
+		ts = append(ts, c.Covers(b))
+	}
+	if and(ts...) == Yes {
+		return Yes
+	}
+	return Unknown
+}
+
+// places are the subnets a connection may start or end in; a nil place
+// stands for subnets the set cannot show.
+func places(subnets []*Subnet, why string) []*Subnet {
+	if why != "" || len(subnets) == 0 {
+		return []*Subnet{nil}
+	}
+	return subnets
+}
+
+// reachEach is whether, for every place, some rule of groups allows
+// tcp/443 there (a task may land in any of its subnets, an endpoint
+// answers from each of its own).
+func reachEach(groups []*Group, groupsWhy string, egress bool, at []*Subnet, dest func(*Rule, *Subnet) Tri) Tri {
+	var ts []Tri
+	for _, p := range at {
+		ts = append(ts, reach(groups, groupsWhy, egress, func(r *Rule) Tri { return dest(r, p) }))
 	}
 	return and(ts...)
 }
@@ -155,8 +166,9 @@ func sameGroup(g *Group, groups []*Group) Tri {
 	return No
 }
 
-// toEndpoint is whether rule r (of a task group) sends to endpoint e.
-func toEndpoint(r *Rule, e *Endpoint) Tri {
+// toEndpoint is whether rule r (of a task group) sends to endpoint e's
+// network interface in subnet at.
+func toEndpoint(r *Rule, e *Endpoint, at *Subnet) Tri {
 	switch {
 	case r.PeerWhy != "":
 		return Unknown
@@ -168,11 +180,12 @@ func toEndpoint(r *Rule, e *Endpoint) Tri {
 	case r.IPv6, r.PrefixList != "":
 		return No
 	}
-	return coversAll(r.CIDR, e.Subnets, e.SubnetsWhy, e.VPC)
+	return covers(r.CIDR, at, e.VPC)
 }
 
-// fromService is whether rule r (of an endpoint group) admits service s.
-func fromService(r *Rule, s *Service, v *VPC) Tri {
+// fromService is whether rule r (of an endpoint group) admits service s's
+// tasks in subnet at.
+func fromService(r *Rule, s *Service, v *VPC, at *Subnet) Tri {
 	switch {
 	case r.PeerWhy != "", r.PrefixList != "":
 		return Unknown
@@ -184,7 +197,7 @@ func fromService(r *Rule, s *Service, v *VPC) Tri {
 	case r.IPv6:
 		return No
 	}
-	return coversAll(r.CIDR, s.Subnets, s.SubnetsWhy, v)
+	return covers(r.CIDR, at, v)
 }
 
 // toS3 is whether rule r sends to the S3 prefix list; pl gets the list.

@@ -552,7 +552,7 @@ func (j *judgement) hidden() string {
 // and e's policy for a pull.
 func (j *judgement) reach(e *Endpoint, n need) {
 	s := j.s
-	out := reach(s.Groups, s.GroupsWhy, true, func(r *Rule) Tri { return toEndpoint(r, e) })
+	out := reachEach(s.Groups, s.GroupsWhy, true, places(e.Subnets, e.SubnetsWhy), func(r *Rule, at *Subnet) Tri { return toEndpoint(r, e, at) })
 	j.reached[e] = out
 	switch out {
 	case No:
@@ -562,7 +562,7 @@ func (j *judgement) reach(e *Endpoint, n need) {
 	case Unknown:
 		j.unknown("tcp/443 from the tasks to endpoint "+e.ID, firstNonEmpty(s.GroupsWhy, e.GroupsWhy, "a rule the set cannot compare"))
 	}
-	in := reach(e.Groups, e.GroupsWhy, false, func(r *Rule) Tri { return fromService(r, s, j.vpc) })
+	in := reachEach(e.Groups, e.GroupsWhy, false, places(s.Subnets, s.SubnetsWhy), func(r *Rule, at *Subnet) Tri { return fromService(r, s, j.vpc, at) })
 	switch in {
 	case No:
 		j.find("PRIVATEPULL-ENDPOINT-INGRESS", "error", &e.Node,

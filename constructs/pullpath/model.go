@@ -89,6 +89,10 @@ type Node struct {
 	Ext string
 	// Acks are the rules acknowledged on it, rule id to reason.
 	Acks map[string]string
+	// CountWhy is non-empty when the node stands for the instances of a
+	// Terraform count or for_each whose value is unknown: it may exist zero
+	// times or many, and CountWhy says why ("the variable enable_nat").
+	CountWhy string
 }
 
 func (n *Node) node() *Node { return n }
@@ -262,6 +266,9 @@ type Rule struct {
 	Group      *Group
 	PrefixList string
 	PeerWhy    string
+	// PrefixListName is the prefix list's name when known
+	// ("com.amazonaws.eu-west-1.s3"), "" otherwise.
+	PrefixListName string
 }
 
 // Service is an ECS service.

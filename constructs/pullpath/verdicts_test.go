@@ -22,6 +22,9 @@ func wantOf(t *testing.T, file string) map[string]string {
 		if len(f) == 0 || strings.HasPrefix(f[0], "#") {
 			continue
 		}
+		if len(f) == 2 {
+			f = append(f, "-") // no rule expected
+		}
 		if len(f) != 3 {
 			t.Fatalf("%s: bad line %q", file, line)
 		}

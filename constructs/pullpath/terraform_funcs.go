@@ -1,0 +1,630 @@
+package pullpath
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"net/netip"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/tryfunc"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+	"github.com/zclconf/go-cty/cty/function"
+	"github.com/zclconf/go-cty/cty/function/stdlib"
+)
+
+type tfFunc = function.Function
+
+// tfFunctions are the functions of Terraform a static reader can run:
+// go-cty's stdlib and hcl's ext, and the ones Terraform keeps internal
+// (cidrsubnet, file, templatefile, ...) written here.
+func tfFunctions(r *tfReader) map[string]tfFunc {
+	fs := map[string]tfFunc{
+		"abs": stdlib.AbsoluteFunc, "ceil": stdlib.CeilFunc, "floor": stdlib.FloorFunc, "log": stdlib.LogFunc,
+		"max": stdlib.MaxFunc, "min": stdlib.MinFunc, "parseint": stdlib.ParseIntFunc, "pow": stdlib.PowFunc,
+		"signum": stdlib.SignumFunc,
+		"chomp":  stdlib.ChompFunc, "format": stdlib.FormatFunc, "formatlist": stdlib.FormatListFunc,
+		"indent": stdlib.IndentFunc, "join": stdlib.JoinFunc, "lower": stdlib.LowerFunc, "upper": stdlib.UpperFunc,
+		"regex": stdlib.RegexFunc, "regexall": stdlib.RegexAllFunc, "split": stdlib.SplitFunc,
+		"strrev": stdlib.ReverseFunc, "substr": stdlib.SubstrFunc, "title": stdlib.TitleFunc, "trim": stdlib.TrimFunc,
+		"trimprefix": stdlib.TrimPrefixFunc, "trimsuffix": stdlib.TrimSuffixFunc, "trimspace": stdlib.TrimSpaceFunc,
+		"chunklist": stdlib.ChunklistFunc, "coalesce": stdlib.CoalesceFunc, "coalescelist": stdlib.CoalesceListFunc,
+		"compact": stdlib.CompactFunc, "concat": stdlib.ConcatFunc, "contains": stdlib.ContainsFunc,
+		"distinct": stdlib.DistinctFunc, "element": stdlib.ElementFunc, "flatten": stdlib.FlattenFunc,
+		"keys": stdlib.KeysFunc, "lookup": stdlib.LookupFunc, "merge": stdlib.MergeFunc,
+		"reverse": stdlib.ReverseListFunc, "setintersection": stdlib.SetIntersectionFunc,
+		"setproduct": stdlib.SetProductFunc, "setsubtract": stdlib.SetSubtractFunc, "setunion": stdlib.SetUnionFunc,
+		"slice": stdlib.SliceFunc, "sort": stdlib.SortFunc, "values": stdlib.ValuesFunc, "zipmap": stdlib.ZipmapFunc,
+		"csvdecode": stdlib.CSVDecodeFunc, "jsondecode": stdlib.JSONDecodeFunc,
+		"formatdate": stdlib.FormatDateFunc, "timeadd": stdlib.TimeAddFunc,
+		"try": tryfunc.TryFunc, "can": tryfunc.CanFunc,
+		"jsonencode":  tfJSONEncodeFunc,
+		"length":      tfLengthFunc,
+		"replace":     tfReplaceFunc,
+		"range":       tfRangeFunc,
+		"index":       tfIndexFunc,
+		"one":         tfOneFunc,
+		"sum":         tfSumFunc,
+		"alltrue":     tfAllFunc(true),
+		"anytrue":     tfAllFunc(false),
+		"startswith":  tfStrPredFunc(strings.HasPrefix),
+		"endswith":    tfStrPredFunc(strings.HasSuffix),
+		"strcontains": tfStrPredFunc(strings.Contains),
+		"tostring":    tfToFunc(cty.String),
+		"tonumber":    tfToFunc(cty.Number),
+		"tobool":      tfToFunc(cty.Bool),
+		"tolist":      tfToFunc(cty.List(cty.DynamicPseudoType)),
+		"toset":       tfToFunc(cty.Set(cty.DynamicPseudoType)),
+		"tomap":       tfToFunc(cty.Map(cty.DynamicPseudoType)),
+		"sensitive":   tfIdentityFunc, "nonsensitive": tfIdentityFunc,
+		"base64encode": tfStrFunc(func(s string) (string, error) { return base64.StdEncoding.EncodeToString([]byte(s)), nil }),
+		"base64decode": tfStrFunc(func(s string) (string, error) {
+			b, err := base64.StdEncoding.DecodeString(s)
+			return string(b), err
+		}),
+		"basename": tfStrFunc(func(s string) (string, error) { return filepath.Base(s), nil }),
+		"dirname":  tfStrFunc(func(s string) (string, error) { return filepath.Dir(s), nil }),
+		"abspath":  tfStrFunc(func(s string) (string, error) { return filepath.Clean(s), nil }),
+		"uuid":     tfUnknownStrFunc, "timestamp": tfUnknownStrFunc,
+		"cidrsubnet":  tfCidrSubnetFunc,
+		"cidrsubnets": tfCidrSubnetsFunc,
+		"cidrhost":    tfCidrHostFunc,
+		"cidrnetmask": tfStrFunc(tfCidrNetmask),
+	}
+	fs["file"] = tfStrFunc(func(p string) (string, error) { return r.readConfigFile(p) })
+	fs["fileexists"] = function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "path", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.Bool),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			_, err := r.readConfigFile(args[0].AsString())
+			return cty.BoolVal(err == nil), nil
+		},
+	})
+	inner := make(map[string]tfFunc, len(fs))
+	for k, v := range fs {
+		inner[k] = v
+	}
+	fs["templatefile"] = function.New(&function.Spec{
+		Params: []function.Parameter{
+			{Name: "path", Type: cty.String},
+			{Name: "vars", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowDynamicType: true},
+		},
+		Type: function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			p := args[0].AsString()
+			src, err := r.readConfigFile(p)
+			if err != nil {
+				return cty.NilVal, err
+			}
+			expr, diags := hclsyntax.ParseTemplate([]byte(src), p, hcl.InitialPos)
+			if diags.HasErrors() {
+				return cty.NilVal, tfDiagError(diags)
+			}
+			vars := map[string]cty.Value{}
+			if v := args[1]; v.IsKnown() && !v.IsNull() && (v.Type().IsObjectType() || v.Type().IsMapType()) {
+				for k, x := range v.AsValueMap() {
+					vars[k] = x
+				}
+			} else if !v.IsKnown() {
+				return cty.UnknownVal(cty.String), nil
+			}
+			out, diags := expr.Value(&hcl.EvalContext{Variables: vars, Functions: inner})
+			if diags.HasErrors() {
+				return cty.NilVal, tfDiagError(diags)
+			}
+			if !out.IsKnown() {
+				return cty.UnknownVal(cty.String), nil
+			}
+			return convert.Convert(out, cty.String)
+		},
+	})
+	return fs
+}
+
+// readConfigFile reads a file as Terraform's file(): relative paths are
+// relative to the root module.
+func (r *tfReader) readConfigFile(p string) (string, error) {
+	if strings.Contains(p, "${") {
+		return "", errors.New("the path is not known")
+	}
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(r.dir, p)
+	}
+	b, err := r.fsys.ReadFile(p)
+	if err != nil {
+		return "", err
+	}
+	if len(b) > 4<<20 {
+		return "", errors.New("file too large")
+	}
+	return string(b), nil
+}
+
+var tfIdentityFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "v", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowNull: true, AllowDynamicType: true}},
+	Type:   func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
+	Impl:   func(args []cty.Value, _ cty.Type) (cty.Value, error) { return args[0], nil },
+})
+
+var tfUnknownStrFunc = function.New(&function.Spec{
+	Type: function.StaticReturnType(cty.String),
+	Impl: func([]cty.Value, cty.Type) (cty.Value, error) { return cty.UnknownVal(cty.String), nil },
+})
+
+func tfStrFunc(f func(string) (string, error)) tfFunc {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "s", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			s, err := f(args[0].AsString())
+			if err != nil {
+				return cty.NilVal, err
+			}
+			return cty.StringVal(s), nil
+		},
+	})
+}
+
+func tfStrPredFunc(f func(string, string) bool) tfFunc {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "s", Type: cty.String}, {Name: "t", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.Bool),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			return cty.BoolVal(f(args[0].AsString(), args[1].AsString())), nil
+		},
+	})
+}
+
+func tfToFunc(ty cty.Type) tfFunc {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "v", Type: cty.DynamicPseudoType, AllowNull: true, AllowUnknown: true, AllowDynamicType: true}},
+		Type: func(args []cty.Value) (cty.Type, error) {
+			if !ty.HasDynamicTypes() {
+				return ty, nil
+			}
+			if args[0].Type() == cty.DynamicPseudoType {
+				return ty, nil
+			}
+			v, err := convert.Convert(cty.UnknownVal(args[0].Type()), ty)
+			if err != nil {
+				return cty.NilType, err
+			}
+			return v.Type(), nil
+		},
+		Impl: func(args []cty.Value, rt cty.Type) (cty.Value, error) { return convert.Convert(args[0], rt) },
+	})
+}
+
+// tfJSONEncodeFunc is jsonencode that keeps what is known: an unknown part
+// is written "${?}" instead of making the whole text unknown (its marks
+// stay on the result).
+var tfJSONEncodeFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "val", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowNull: true, AllowDynamicType: true}},
+	Type:   function.StaticReturnType(cty.String),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		b, err := json.Marshal(tfToGo(args[0], 0))
+		if err != nil {
+			return cty.NilVal, err
+		}
+		return cty.StringVal(string(b)), nil
+	},
+})
+
+// tfToGo turns a value into what encoding/json writes; unknowns are "${?}".
+func tfToGo(v cty.Value, depth int) any {
+	v, _ = v.UnmarkDeep()
+	switch {
+	case depth > 64 || !v.IsKnown():
+		return "${?}"
+	case v.IsNull():
+		return nil
+	}
+	t := v.Type()
+	switch {
+	case t == cty.String:
+		return v.AsString()
+	case t == cty.Bool:
+		return v.True()
+	case t == cty.Number:
+		return json.Number(v.AsBigFloat().Text('f', -1))
+	case t.IsListType() || t.IsSetType() || t.IsTupleType():
+		out := []any{}
+		for it := v.ElementIterator(); it.Next(); {
+			_, e := it.Element()
+			out = append(out, tfToGo(e, depth+1))
+		}
+		return out
+	case t.IsMapType() || t.IsObjectType():
+		out := map[string]any{}
+		for it := v.ElementIterator(); it.Next(); {
+			k, e := it.Element()
+			out[k.AsString()] = tfToGo(e, depth+1)
+		}
+		return out
+	}
+	return "${?}"
+}
+
+var tfLengthFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "v", Type: cty.DynamicPseudoType, AllowDynamicType: true, AllowUnknown: true}},
+	Type:   function.StaticReturnType(cty.Number),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		v := args[0]
+		if v.Type() == cty.String {
+			if !v.IsKnown() {
+				return cty.UnknownVal(cty.Number), nil
+			}
+			return stdlib.Strlen(v)
+		}
+		if !v.IsKnown() {
+			return cty.UnknownVal(cty.Number), nil
+		}
+		if !v.CanIterateElements() {
+			return cty.NilVal, errors.New("length of a value that is not a collection")
+		}
+		return v.Length(), nil
+	},
+})
+
+var tfReplaceFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "s", Type: cty.String}, {Name: "substr", Type: cty.String}, {Name: "replace", Type: cty.String}},
+	Type:   function.StaticReturnType(cty.String),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		s, sub, rep := args[0].AsString(), args[1].AsString(), args[2].AsString()
+		if len(sub) > 1 && sub[0] == '/' && sub[len(sub)-1] == '/' {
+			re, err := regexp.Compile(sub[1 : len(sub)-1])
+			if err != nil {
+				return cty.NilVal, err
+			}
+			return cty.StringVal(re.ReplaceAllString(s, rep)), nil
+		}
+		return cty.StringVal(strings.ReplaceAll(s, sub, rep)), nil
+	},
+})
+
+var tfRangeFunc = function.New(&function.Spec{
+	VarParam: &function.Parameter{Name: "n", Type: cty.Number},
+	Type:     function.StaticReturnType(cty.List(cty.Number)),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		var n []float64
+		for _, a := range args {
+			f, _ := a.AsBigFloat().Float64()
+			n = append(n, f)
+		}
+		start, end, step := 0.0, 0.0, 1.0
+		switch len(n) {
+		case 1:
+			end = n[0]
+		case 2:
+			start, end = n[0], n[1]
+			if end < start {
+				step = -1
+			}
+		case 3:
+			start, end, step = n[0], n[1], n[2]
+		default:
+			return cty.NilVal, errors.New("range takes 1 to 3 arguments")
+		}
+		if step == 0 || (end-start)/step > 4096 {
+			return cty.NilVal, errors.New("range too large")
+		}
+		var out []cty.Value
+		for x := start; (step > 0 && x < end) || (step < 0 && x > end); x += step {
+			out = append(out, cty.NumberFloatVal(x))
+		}
+		if len(out) == 0 {
+			return cty.ListValEmpty(cty.Number), nil
+		}
+		return cty.ListVal(out), nil
+	},
+})
+
+var tfIndexFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "list", Type: cty.DynamicPseudoType}, {Name: "value", Type: cty.DynamicPseudoType}},
+	Type:   function.StaticReturnType(cty.Number),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		if !args[0].CanIterateElements() {
+			return cty.NilVal, errors.New("index of a value that is not a list")
+		}
+		for it := args[0].ElementIterator(); it.Next(); {
+			k, e := it.Element()
+			if eq := e.Equals(args[1]); eq.IsKnown() && eq.True() {
+				return k, nil
+			}
+		}
+		return cty.NilVal, errors.New("value not in the list")
+	},
+})
+
+var tfOneFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "list", Type: cty.DynamicPseudoType}},
+	Type:   function.StaticReturnType(cty.DynamicPseudoType),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		if !args[0].CanIterateElements() {
+			return cty.NilVal, errors.New("one of a value that is not a list")
+		}
+		switch args[0].LengthInt() {
+		case 0:
+			return cty.NullVal(cty.DynamicPseudoType), nil
+		case 1:
+			it := args[0].ElementIterator()
+			it.Next()
+			_, e := it.Element()
+			return e, nil
+		}
+		return cty.NilVal, errors.New("more than one element")
+	},
+})
+
+var tfSumFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "list", Type: cty.DynamicPseudoType}},
+	Type:   function.StaticReturnType(cty.Number),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		if !args[0].CanIterateElements() {
+			return cty.NilVal, errors.New("sum of a value that is not a list")
+		}
+		total := cty.Zero
+		for it := args[0].ElementIterator(); it.Next(); {
+			_, e := it.Element()
+			n, err := convert.Convert(e, cty.Number)
+			if err != nil || !n.IsKnown() || n.IsNull() {
+				return cty.UnknownVal(cty.Number), nil
+			}
+			total = total.Add(n)
+		}
+		return total, nil
+	},
+})
+
+func tfAllFunc(all bool) tfFunc {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "list", Type: cty.DynamicPseudoType}},
+		Type:   function.StaticReturnType(cty.Bool),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			if !args[0].CanIterateElements() {
+				return cty.NilVal, errors.New("not a list")
+			}
+			for it := args[0].ElementIterator(); it.Next(); {
+				_, e := it.Element()
+				b, err := convert.Convert(e, cty.Bool)
+				if err != nil || !b.IsKnown() {
+					return cty.UnknownVal(cty.Bool), nil
+				}
+				if !b.IsNull() && b.True() != all {
+					return cty.BoolVal(!all), nil
+				}
+			}
+			return cty.BoolVal(all), nil
+		},
+	})
+}
+
+// CIDR functions. A symbolic prefix "${X}" gives a symbolic block
+// "${cidrsubnet(X,NEWBITS,NETNUM)}", which tfCIDR reads as a block inside X.
+
+func tfSymInner(s string) (string, bool) {
+	if strings.HasPrefix(s, "${") && strings.HasSuffix(s, "}") && strings.Count(s, "${") == 1 {
+		return s[2 : len(s)-1], true
+	}
+	return "", false
+}
+
+func tfIntArg(v cty.Value) (int64, error) {
+	i, acc := v.AsBigFloat().Int64()
+	if acc != big.Exact {
+		return 0, errors.New("not a whole number")
+	}
+	return i, nil
+}
+
+func tfCidrSubnet(prefix string, newbits, netnum int64) (string, error) {
+	p, err := netip.ParsePrefix(prefix)
+	if err != nil {
+		return "", err
+	}
+	p = p.Masked()
+	total := int64(p.Addr().BitLen())
+	bits := int64(p.Bits()) + newbits
+	if newbits < 0 || bits > total {
+		return "", fmt.Errorf("cannot add %d bits to %s", newbits, prefix)
+	}
+	if netnum < 0 || (newbits < 63 && netnum >= int64(1)<<newbits) {
+		return "", fmt.Errorf("netnum %d does not fit in %d bits", netnum, newbits)
+	}
+	base := new(big.Int).SetBytes(p.Addr().AsSlice())
+	base.Or(base, new(big.Int).Lsh(big.NewInt(netnum), uint(total-bits)))
+	return tfPrefixFromInt(base, int(total), int(bits))
+}
+
+func tfPrefixFromInt(n *big.Int, total, bits int) (string, error) {
+	b := n.FillBytes(make([]byte, total/8))
+	a, ok := netip.AddrFromSlice(b)
+	if !ok {
+		return "", errors.New("bad address")
+	}
+	return netip.PrefixFrom(a, bits).String(), nil
+}
+
+var tfCidrSubnetFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "prefix", Type: cty.String}, {Name: "newbits", Type: cty.Number}, {Name: "netnum", Type: cty.Number}},
+	Type:   function.StaticReturnType(cty.String),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		nb, err := tfIntArg(args[1])
+		if err != nil {
+			return cty.NilVal, err
+		}
+		nn, err := tfIntArg(args[2])
+		if err != nil {
+			return cty.NilVal, err
+		}
+		s := args[0].AsString()
+		if in, ok := tfSymInner(s); ok {
+			return cty.StringVal(fmt.Sprintf("${cidrsubnet(%s,%d,%d)}", in, nb, nn)), nil
+		}
+		out, err := tfCidrSubnet(s, nb, nn)
+		if err != nil {
+			return cty.NilVal, err
+		}
+		return cty.StringVal(out), nil
+	},
+})
+
+var tfCidrSubnetsFunc = function.New(&function.Spec{
+	Params:   []function.Parameter{{Name: "prefix", Type: cty.String}},
+	VarParam: &function.Parameter{Name: "newbits", Type: cty.Number},
+	Type:     function.StaticReturnType(cty.List(cty.String)),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		s := args[0].AsString()
+		var nbs []int64
+		for _, a := range args[1:] {
+			nb, err := tfIntArg(a)
+			if err != nil {
+				return cty.NilVal, err
+			}
+			nbs = append(nbs, nb)
+		}
+		if len(nbs) == 0 {
+			return cty.ListValEmpty(cty.String), nil
+		}
+		var out []cty.Value
+		if in, ok := tfSymInner(s); ok {
+			for i, nb := range nbs {
+				out = append(out, cty.StringVal(fmt.Sprintf("${cidrsubnets(%s,%d)[%d]}", in, nb, i)))
+			}
+			return cty.ListVal(out), nil
+		}
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return cty.NilVal, err
+		}
+		p = p.Masked()
+		total := p.Addr().BitLen()
+		cur := new(big.Int).SetBytes(p.Addr().AsSlice())
+		end := new(big.Int).Add(cur, new(big.Int).Lsh(big.NewInt(1), uint(total-p.Bits())))
+		for _, nb := range nbs {
+			bits := p.Bits() + int(nb)
+			if nb < 1 || bits > total {
+				return cty.NilVal, fmt.Errorf("cannot add %d bits to %s", nb, s)
+			}
+			size := new(big.Int).Lsh(big.NewInt(1), uint(total-bits))
+			// align up to the block size
+			rem := new(big.Int).Mod(cur, size)
+			if rem.Sign() != 0 {
+				cur.Add(cur, new(big.Int).Sub(size, rem))
+			}
+			next := new(big.Int).Add(cur, size)
+			if next.Cmp(end) > 0 {
+				return cty.NilVal, fmt.Errorf("not enough room in %s", s)
+			}
+			ps, err := tfPrefixFromInt(cur, total, bits)
+			if err != nil {
+				return cty.NilVal, err
+			}
+			out = append(out, cty.StringVal(ps))
+			cur = next
+		}
+		return cty.ListVal(out), nil
+	},
+})
+
+var tfCidrHostFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "prefix", Type: cty.String}, {Name: "hostnum", Type: cty.Number}},
+	Type:   function.StaticReturnType(cty.String),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		hn, err := tfIntArg(args[1])
+		if err != nil {
+			return cty.NilVal, err
+		}
+		s := args[0].AsString()
+		if in, ok := tfSymInner(s); ok {
+			return cty.StringVal(fmt.Sprintf("${cidrhost(%s,%d)}", in, hn)), nil
+		}
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return cty.NilVal, err
+		}
+		p = p.Masked()
+		total := p.Addr().BitLen()
+		size := new(big.Int).Lsh(big.NewInt(1), uint(total-p.Bits()))
+		h := big.NewInt(hn)
+		if hn < 0 {
+			h.Add(size, h)
+		}
+		if h.Sign() < 0 || h.Cmp(size) >= 0 {
+			return cty.NilVal, fmt.Errorf("host number %d does not fit in %s", hn, s)
+		}
+		n := new(big.Int).SetBytes(p.Addr().AsSlice())
+		n.Add(n, h)
+		a, ok := netip.AddrFromSlice(n.FillBytes(make([]byte, total/8)))
+		if !ok {
+			return cty.NilVal, errors.New("bad address")
+		}
+		return cty.StringVal(a.String()), nil
+	},
+})
+
+func tfCidrNetmask(s string) (string, error) {
+	p, err := netip.ParsePrefix(s)
+	if err != nil || !p.Addr().Is4() {
+		return "", fmt.Errorf("not an IPv4 block: %s", s)
+	}
+	m := ^uint32(0) << (32 - p.Bits())
+	if p.Bits() == 0 {
+		m = 0
+	}
+	return fmt.Sprintf("%d.%d.%d.%d", m>>24, m>>16&255, m>>8&255, m&255), nil
+}
+
+// tfCIDR reads a block: a literal, or a symbol (a block inside another
+// symbol when it comes from cidrsubnet of it).
+func tfCIDR(s string) CIDR {
+	if c := ParseCIDR(s); c.Known() {
+		return c
+	}
+	in, ok := tfSymInner(strings.TrimSpace(s))
+	if !ok || in == "?" {
+		return CIDR{}
+	}
+	c := CIDR{Sym: in}
+	base := in
+	for {
+		open := strings.IndexByte(base, '(')
+		if open < 0 {
+			break
+		}
+		fn := base[:open]
+		if fn != "cidrsubnet" && fn != "cidrsubnets" {
+			break
+		}
+		// the first argument runs to the comma that closes its parentheses
+		depth, end := 0, -1
+		for i := open + 1; i < len(base); i++ {
+			switch base[i] {
+			case '(':
+				depth++
+			case ')':
+				depth--
+			case ',':
+				if depth == 0 && end < 0 {
+					end = i
+				}
+			}
+			if end >= 0 {
+				break
+			}
+		}
+		if end < 0 {
+			break
+		}
+		base = base[open+1 : end]
+		c.In = base
+	}
+	return c
+}
