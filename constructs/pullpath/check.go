@@ -335,6 +335,12 @@ func (m *Model) report() *Report {
 		}
 	}
 	for _, t := range r.Templates {
+		for _, s := range t.Services {
+			sort.SliceStable(s.Findings, func(i, j int) bool {
+				a, b := s.Findings[i], s.Findings[j]
+				return a.Rule+a.Resource+a.Message < b.Rule+b.Resource+b.Message
+			})
+		}
 		sort.SliceStable(t.Services, func(i, j int) bool { return t.Services[i].ID < t.Services[j].ID })
 		sort.SliceStable(t.Findings, func(i, j int) bool {
 			a, b := t.Findings[i], t.Findings[j]

@@ -267,3 +267,17 @@ func TestThirtyServicesAreAllPrivate(t *testing.T) {
 		}
 	}
 }
+
+func TestTwoChecksGiveTheSameReport(t *testing.T) {
+	paths := []string{"../../test/testdata/real-tasks.template.json", "testdata/verdicts/nat.json", "testdata/terraform/count-foreach"}
+	var outs [2]string
+	for i := range outs {
+		var b bytes.Buffer
+		r := check(t, paths...)
+		r.WriteJSON(&b)
+		outs[i] = b.String() + r.Mermaid()
+	}
+	if outs[0] != outs[1] {
+		t.Error("two checks of the same inputs differ")
+	}
+}

@@ -206,6 +206,9 @@ func toS3(r *Rule, v *VPC, pl *string) Tri {
 	case r.PeerWhy != "":
 		return Unknown
 	case r.PrefixList != "":
+		if r.PrefixListName != "" && !strings.HasSuffix(r.PrefixListName, ".s3") {
+			return No // a prefix list of another service
+		}
 		*pl = r.PrefixList
 		return Yes
 	case r.Group != nil, r.IPv6:

@@ -511,6 +511,9 @@ func (j *judgement) interfaceEndpoint(n need) {
 	}
 	switch {
 	case dnsOn != nil:
+		if dnsOn.CountWhy != "" {
+			j.unknown(n.svc+" endpoint "+dnsOn.ID, "it may be created zero times: "+dnsOn.CountWhy)
+		}
 		j.reach(dnsOn, n)
 	case dnsUnknown != nil:
 		j.unknown("private DNS of endpoint "+dnsUnknown.ID, "PrivateDnsEnabled cannot be read")
@@ -684,7 +687,13 @@ func (j *judgement) s3(sure bool) {
 		case Unknown:
 			j.unknown("tcp/443 from the tasks to the S3 prefix list", firstNonEmpty(s.GroupsWhy, groupsWhy(s.Groups, true), "a rule the set cannot compare"))
 		}
-		for gw := range j.covered {
+		for _, gw := range gws {
+			if !j.covered[gw] {
+				continue
+			}
+			if gw.CountWhy != "" {
+				j.unknown("S3 gateway "+gw.ID, "it may be created zero times: "+gw.CountWhy)
+			}
 			j.s3Policy(gw)
 		}
 	case No:

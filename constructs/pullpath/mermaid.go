@@ -55,18 +55,18 @@ func (sr *ServiceReport) draw() string {
 		f.edge(svc, f.id("sg", g.ID), "", false)
 	}
 	var interfaces []*Endpoint
-	for e, t := range j.reached {
-		if e.Type != "Gateway" {
-			interfaces = append(interfaces, e)
-			ep := f.node("ep", e.ID, e.Service+" endpoint "+e.ID)
-			if t == Yes {
-				for _, g := range s.Groups {
-					f.edge(f.id("sg", g.ID), ep, "tcp/443", false)
-				}
+	for e := range j.reached {
+		interfaces = append(interfaces, e)
+	}
+	slices.SortFunc(interfaces, func(a, b *Endpoint) int { return strings.Compare(a.ID, b.ID) })
+	for _, e := range interfaces {
+		ep := f.node("ep", e.ID, e.Service+" endpoint "+e.ID)
+		if j.reached[e] == Yes {
+			for _, g := range s.Groups {
+				f.edge(f.id("sg", g.ID), ep, "tcp/443", false)
 			}
 		}
 	}
-	slices.SortFunc(interfaces, func(a, b *Endpoint) int { return strings.Compare(a.ID, b.ID) })
 	pl := ""
 	if j.s3Egress == Yes || len(j.covered) > 0 {
 		pl = f.node("pl", "s3", "S3 prefix list com.amazonaws.REGION.s3")
@@ -213,7 +213,6 @@ func (f *flowchart) edges(from []string, to, label string) {
 }
 
 func (f *flowchart) String() string {
-	slices.Sort(f.edgeLines[:0])
 	lines := append([]string{"flowchart LR"}, f.nodes...)
 	lines = append(lines, f.edgeLines...)
 	if len(f.red) > 0 {
