@@ -87,6 +87,9 @@ func (s *cfnSet) indexExports() {
 // build turns the templates into model nodes: first one node per resource,
 // then their fields, so that references across templates resolve.
 func (s *cfnSet) build() {
+	for _, c := range s.ctxs {
+		c.conditional()
+	}
 	s.indexExports()
 	for _, c := range s.ctxs {
 		ids := make([]string, 0, len(c.tpl.Resources))
@@ -116,8 +119,27 @@ func (s *cfnSet) build() {
 	}
 }
 
+// conditional drops the resources whose Condition is false and records
+// those whose Condition the set cannot decide: they may not exist.
+func (c *cfnCtx) conditional() {
+	for id, r := range c.tpl.Resources {
+		if r.Condition == "" {
+			continue
+		}
+		switch c.condition(r.Condition, 0) {
+		case No:
+			delete(c.tpl.Resources, id)
+		case Unknown:
+			if c.maybe == nil {
+				c.maybe = map[string]string{}
+			}
+			c.maybe[id] = "it exists only if the condition " + r.Condition + " holds"
+		}
+	}
+}
+
 func (c *cfnCtx) nodeBase(id string) Node {
-	n := Node{In: c.in, ID: id, File: c.file, Line: c.tpl.lines[id]}
+	n := Node{In: c.in, ID: id, File: c.file, Line: c.tpl.lines[id], CountWhy: c.maybe[id]}
 	n.Acks = metadataAcks(c.tpl.Resources[id].Metadata)
 	for rule, why := range c.acks[id] {
 		if n.Acks == nil {
@@ -264,7 +286,9 @@ func (c *cfnCtx) fill() {
 			if sn, ok := c.node(c.prop(id, "SubnetId")).(*Subnet); ok {
 				sn.Associated = true
 				rtv := c.prop(id, "RouteTableId")
-				if rt, ok := c.node(rtv).(*RouteTable); ok {
+				if why := c.maybe[id]; why != "" {
+					sn.RouteTableWhy = "association " + id + " of subnet " + sn.ID + ": " + why
+				} else if rt, ok := c.node(rtv).(*RouteTable); ok {
 					sn.RouteTable = rt
 				} else {
 					sn.RouteTableWhy = "the route table of subnet " + sn.ID + " is " + whyOf(rtv)
@@ -273,7 +297,11 @@ func (c *cfnCtx) fill() {
 		case "AWS::EC2::Route":
 			if rt, ok := c.node(c.prop(id, "RouteTableId")).(*RouteTable); ok {
 				if route, ok := c.route(id); ok {
-					rt.Routes = append(rt.Routes, route)
+					if why := c.maybe[id]; why != "" {
+						rt.RoutesWhy = "route " + id + " of " + rt.ID + ": " + why
+					} else {
+						rt.Routes = append(rt.Routes, route)
+					}
 				}
 			}
 		case "AWS::EC2::SecurityGroupEgress", "AWS::EC2::SecurityGroupIngress":
@@ -281,6 +309,9 @@ func (c *cfnCtx) fill() {
 			if g := c.group(c.prop(id, "GroupId")); g != nil {
 				rule := c.rule(c.resolve(r.Properties), egress)
 				rule.ID = id
+				if why := c.maybe[id]; why != "" {
+					rule.PeerWhy = "rule " + id + ": " + why
+				}
 				if egress {
 					g.Egress = append(g.Egress, rule)
 				} else {

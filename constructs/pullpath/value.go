@@ -37,6 +37,9 @@ type cfnCtx struct {
 	// conds memoizes the template's conditions.
 	conds map[string]Tri
 	nodes map[string]any // logical id -> model node
+	// maybe says, by logical id, why a resource may not exist (a Condition
+	// the set cannot decide).
+	maybe map[string]string
 	// acks are the acknowledgements a cloud assembly records, by logical id.
 	acks map[string]map[string]string
 }
@@ -132,7 +135,18 @@ func (c *cfnCtx) intrinsic(fn string, arg any, depth int) any {
 				idx, ok = float64(n), err == nil
 			}
 		}
-		list, ok2 := c.res(a[1], depth).([]any)
+		lv := c.res(a[1], depth)
+		list, ok2 := lv.([]any)
+		if !ok2 {
+			if u, isUnknown := lv.(unknown); isUnknown {
+				// an element of an unknown list: unknown, for the same
+				// reason; a block cut from another stays inside it
+				if strings.HasPrefix(u.sym, "in:") {
+					return u
+				}
+				return unknown{why: u.why}
+			}
+		}
 		if !ok || !ok2 || idx < 0 || int(idx) >= len(list) {
 			return unknown{why: "an Fn::Select from a list the set cannot show"}
 		}
@@ -143,9 +157,10 @@ func (c *cfnCtx) intrinsic(fn string, arg any, depth int) any {
 			return unknown{why: "an Fn::Split that cannot be read"}
 		}
 		sep, ok := c.res(a[0], depth).(string)
-		s, ok2 := c.res(a[1], depth).(string)
+		v := c.res(a[1], depth)
+		s, ok2 := v.(string)
 		if !ok || !ok2 || sep == "" {
-			return unknown{why: "an Fn::Split of a value the set cannot show"}
+			return unknown{why: whyOf(v)}
 		}
 		var out []any
 		for _, p := range strings.Split(s, sep) {
