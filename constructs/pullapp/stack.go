@@ -36,7 +36,7 @@ func Build(app awscdk.App) (awscdk.Stack, error) {
 	}
 	awscdk.Validations_Of(app).AddPlugins(privatepull.NewPullPathPlugin())
 	if cfg.Nag {
-		awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
+		awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true), Reports: jsii.Bool(false)}), nil)
 	}
 	if len(cfg.Targets) == 0 {
 		return NewStack(app, StackId, cfg)
