@@ -108,10 +108,12 @@ func (m *Model) judge(s *Service) *ServiceReport {
 	switch {
 	case len(errs) > 0:
 		rep.Verdict, rep.Why = Broken, "the tasks cannot pull or start: "+strings.Join(uniq(errs), ", ")
+	case len(j.unknowns) == 1:
+		rep.Verdict, rep.Why = Undecided, "nothing found broken, but the inputs do not show the "+j.unknowns[0]
 	case len(j.unknowns) > 0:
-		rep.Verdict, rep.Why = Undecided, fmt.Sprintf("nothing found broken, but %d unknown(s) hide part of the path", len(j.unknowns))
+		rep.Verdict, rep.Why = Undecided, fmt.Sprintf("nothing found broken, but the inputs do not show %d pieces of the path, first the %s", len(j.unknowns), j.unknowns[0])
 	case len(j.outs) > 0:
-		rep.Verdict, rep.Why = Internet, "the tasks pull and start, but through "+j.via+": "+strings.Join(j.outs, ", ")+" go(es) out"
+		rep.Verdict, rep.Why = Internet, "the tasks pull and start, but these leave the VPC through "+j.via+": "+strings.Join(j.outs, ", ")
 	default:
 		rep.Verdict, rep.Why = Private, "everything the tasks need is reachable inside the VPC"
 		if j.s3List != "" {
@@ -419,7 +421,7 @@ func (j *judgement) vpcDNS(needs []need) {
 	})
 	if v.Ext != "" {
 		if captured || j.out != Yes {
-			j.unknown("DNS support and hostnames of VPC "+v.Ext, "the VPC is outside the set")
+			j.unknown("DNS support and hostnames of the VPC", "the VPC is "+v.Ext)
 		}
 		return
 	}
@@ -671,7 +673,7 @@ func (j *judgement) s3(sure bool) {
 				t, why = Unknown, gw.RouteTablesWhy
 			}
 		}
-		if t == No {
+		if t == No && !slices.Contains(uncovered, rt.name()) {
 			uncovered = append(uncovered, rt.name())
 		}
 		cov = and(cov, t)
