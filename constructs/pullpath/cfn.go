@@ -599,6 +599,7 @@ func (c *cfnCtx) route(id string) (Route, bool) {
 	switch {
 	case p["NatGatewayId"] != nil:
 		rt.Target, rt.TargetID = TargetNAT, c.refName(p["NatGatewayId"])
+		c.natOf(&rt, p["NatGatewayId"])
 	case p["GatewayId"] != nil:
 		g := p["GatewayId"]
 		rt.TargetID = c.refName(g)
@@ -606,6 +607,9 @@ func (c *cfnCtx) route(id string) (Route, bool) {
 			rt.Target = TargetIGW
 		} else if s, ok := g.(string); ok && strings.HasPrefix(s, "igw-") {
 			rt.Target = TargetIGW
+		} else if r, ok := g.(ref); ok && r.c.tpl.Resources[r.id].Type == "AWS::EC2::NatGateway" {
+			rt.Target = TargetNAT
+			c.natOf(&rt, g)
 		} else if s, ok := g.(string); ok && strings.HasPrefix(s, "nat-") {
 			rt.Target = TargetNAT
 		}
@@ -618,6 +622,20 @@ func (c *cfnCtx) route(id string) (Route, bool) {
 		}
 	}
 	return rt, true
+}
+
+// natOf reads the NAT gateway a route targets: a private one leads to no
+// internet gateway (where it leads is unknown); a public one's subnet must.
+func (c *cfnCtx) natOf(rt *Route, v any) {
+	r, ok := v.(ref)
+	if !ok || r.c.tpl.Resources[r.id].Type != "AWS::EC2::NatGateway" {
+		return
+	}
+	if show(r.c.prop(r.id, "ConnectivityType")) == "private" {
+		rt.Target = TargetOther
+		return
+	}
+	rt.NATSubnet = r.c.subnet(r.c.prop(r.id, "SubnetId"))
 }
 
 // refName names what v refers to in messages.
@@ -653,7 +671,13 @@ func strategy(v any) ([]string, string) {
 }
 
 func (c *cfnCtx) fillService(id string, x *Service) {
-	p := c.resolve(c.tpl.Resources[id].Properties).(map[string]any)
+	v := c.resolve(c.tpl.Resources[id].Properties)
+	p, ok := v.(map[string]any)
+	if !ok {
+		why := "the properties of " + id + " are " + whyOf(v)
+		x.TaskWhy, x.SubnetsWhy, x.GroupsWhy, x.LaunchType, x.Awsvpc = why, why, why, "?", true
+		return
+	}
 	if cl, ok := p["Cluster"]; ok {
 		if n, ok := c.node(cl).(*Cluster); ok {
 			x.Cluster = n
@@ -717,7 +741,13 @@ func (c *cfnCtx) fillService(id string, x *Service) {
 }
 
 func (c *cfnCtx) fillTask(id string, x *TaskDef) {
-	p := c.resolve(c.tpl.Resources[id].Properties).(map[string]any)
+	v := c.resolve(c.tpl.Resources[id].Properties)
+	p, ok := v.(map[string]any)
+	if !ok {
+		why := "the properties of " + id + " are " + whyOf(v)
+		x.ContainersWhy, x.ExecRoleWhy, x.NetworkMode = why, why, "?"
+		return
+	}
 	switch nm := p["NetworkMode"].(type) {
 	case nil:
 	case string:
@@ -753,6 +783,8 @@ func (c *cfnCtx) fillTask(id string, x *TaskDef) {
 		}
 		if lc, ok := cd["LogConfiguration"].(map[string]any); ok {
 			ct.LogDriver = show(lc["LogDriver"])
+			opts, _ := lc["Options"].(map[string]any)
+			ct.LogGroup = show(opts["awslogs-group"])
 		}
 		secrets, _ := cd["Secrets"].([]any)
 		for _, s := range secrets {
@@ -810,7 +842,12 @@ func SecretStore(from string) string {
 }
 
 func (c *cfnCtx) fillRole(id string, x *Role) {
-	p := c.resolve(c.tpl.Resources[id].Properties).(map[string]any)
+	v := c.resolve(c.tpl.Resources[id].Properties)
+	p, ok := v.(map[string]any)
+	if !ok {
+		x.PoliciesWhy = "the properties of " + id + " are " + whyOf(v)
+		return
+	}
 	switch pols := p["Policies"].(type) {
 	case nil:
 	case []any:

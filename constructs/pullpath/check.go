@@ -1,12 +1,14 @@
 package pullpath
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -91,6 +93,21 @@ func load(set *cfnSet, p string, opts Options) error {
 	return fmt.Errorf("%s: a folder with neither manifest.json (a cdk.out) nor *.tf files (a Terraform root module)", p)
 }
 
+// guessPartition is the partition a template's literal ARNs name, when
+// they name one.
+func guessPartition(raw []byte) string {
+	found := ""
+	for _, p := range []string{"aws", "aws-cn", "aws-us-gov"} {
+		if bytes.Contains(raw, []byte("arn:"+p+":")) {
+			if found != "" {
+				return ""
+			}
+			found = p
+		}
+	}
+	return found
+}
+
 // merge adds a model fragment of other inputs.
 func (m *Model) merge(f *Model) {
 	m.Inputs = append(m.Inputs, f.Inputs...)
@@ -123,7 +140,29 @@ func addTemplate(set *cfnSet, in *Input, file string, raw []byte, parent *cfnCtx
 	for _, id := range tpl.forEach {
 		in.Hidden = append(in.Hidden, "what "+id+" of "+file+" generates")
 	}
+	ids := make([]string, 0, len(tpl.Resources))
+	for id := range tpl.Resources {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		r := tpl.Resources[id]
+		switch {
+		case r.Type == "AWS::CloudFormation::Stack" || r.Type == "AWS::Serverless::Application":
+			in.Hidden = append(in.Hidden, nestedHidden(id, file))
+		case r.Properties["Fn::Transform"] != nil:
+			in.Hidden = append(in.Hidden, "what a Fn::Transform inserts into "+id+" of "+file)
+		}
+	}
+	if in.partitionGuess = partition(in.Region); in.Region == "" {
+		in.partitionGuess = guessPartition(raw)
+	}
 	return nil
+}
+
+// nestedHidden is what an unread nested stack hides.
+func nestedHidden(id, file string) string {
+	return "what the nested stack " + id + " of " + file + " creates (its template is not in the set)"
 }
 
 // the cloud assembly's manifest, as far as it matters here
@@ -294,6 +333,7 @@ func loadNested(set *cfnSet, dir string, parent *cfnCtx, depth int) []error {
 			errs = append(errs, err)
 			continue
 		}
+		parent.in.Hidden = slices.DeleteFunc(parent.in.Hidden, func(h string) bool { return h == nestedHidden(id, parent.file) })
 		set.m.Inputs = append(set.m.Inputs, in)
 		errs = append(errs, loadNested(set, dir, set.ctxs[len(set.ctxs)-1], depth+1)...)
 	}
@@ -305,7 +345,7 @@ func (m *Model) report() *Report {
 	r := &Report{Version: 1, model: m}
 	byInput := map[*Input]*TemplateReport{}
 	for _, in := range m.Inputs {
-		t := &TemplateReport{Path: in.Path, Stack: in.Stack, Services: []*ServiceReport{}, Findings: []*Finding{}, in: in}
+		t := &TemplateReport{Path: in.Path, Stack: in.Stack, Services: []*ServiceReport{}, Findings: []*Finding{}, Hidden: in.Hidden, in: in}
 		r.Templates = append(r.Templates, t)
 		byInput[in] = t
 	}

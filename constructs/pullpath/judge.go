@@ -22,6 +22,8 @@ type judgement struct {
 	reached  map[*Endpoint]Tri
 	s3Egress Tri
 	covered  map[*Endpoint]bool // S3 gateways on the task route tables
+	ecr      []ecrImage         // images in this region's private ECR
+	cached   []ecrImage         // those of them pulled through a cache rule
 }
 
 func (j *judgement) unknown(piece, why string) {
@@ -109,9 +111,9 @@ func (m *Model) judge(s *Service) *ServiceReport {
 	case len(errs) > 0:
 		rep.Verdict, rep.Why = Broken, "the tasks cannot pull or start: "+strings.Join(uniq(errs), ", ")
 	case len(j.unknowns) == 1:
-		rep.Verdict, rep.Why = Undecided, "nothing found broken, but the inputs do not show the "+j.unknowns[0]
+		rep.Verdict, rep.Why = Undecided, "nothing found broken, but the inputs do not show one piece of the path: "+j.unknowns[0]
 	case len(j.unknowns) > 0:
-		rep.Verdict, rep.Why = Undecided, fmt.Sprintf("nothing found broken, but the inputs do not show %d pieces of the path, first the %s", len(j.unknowns), j.unknowns[0])
+		rep.Verdict, rep.Why = Undecided, fmt.Sprintf("nothing found broken, but the inputs do not show %d pieces of the path; first: %s", len(j.unknowns), j.unknowns[0])
 	case len(j.outs) > 0:
 		rep.Verdict, rep.Why = Internet, "the tasks pull and start, but these leave the VPC through "+j.via+": "+strings.Join(j.outs, ", ")
 	default:
@@ -239,7 +241,7 @@ func (j *judgement) subnetOut(sn *Subnet) (Tri, string) {
 		}
 		switch r.Target {
 		case TargetNAT:
-			return Yes, "NAT gateway " + r.TargetID
+			return natOut(r)
 		case TargetIGW:
 			switch j.s.PublicIP {
 			case Yes:
@@ -254,6 +256,31 @@ func (j *judgement) subnetOut(sn *Subnet) (Tri, string) {
 	return No, "subnet " + sn.name() + " (no route out)"
 }
 
+// natOut says whether a NAT gateway leads out: its own subnet must route
+// 0.0.0.0/0 to an internet gateway.
+func natOut(r Route) (Tri, string) {
+	via := "NAT gateway " + r.TargetID
+	sn := r.NATSubnet
+	if sn == nil || sn.RouteTable == nil {
+		return Unknown, "where " + via + " leads (its subnet's route table is outside the set)"
+	}
+	if sn.RouteTable.RoutesWhy != "" {
+		return Unknown, "where " + via + " leads: " + sn.RouteTable.RoutesWhy
+	}
+	for _, x := range sn.RouteTable.Routes {
+		if x.Dest.P.IsValid() && x.Dest.P.Bits() == 0 {
+			switch x.Target {
+			case TargetIGW:
+				return Yes, via
+			case TargetNAT:
+				return No, via + ", which sits in subnet " + sn.name() + " routed to another NAT gateway"
+			}
+			return Unknown, "where " + via + " leads (its subnet routes 0.0.0.0/0 to " + x.TargetID + ")"
+		}
+	}
+	return No, via + ", which sits in subnet " + sn.name() + " with no route to an internet gateway"
+}
+
 // need is an interface endpoint the tasks need.
 type need struct {
 	svc, what, rule string
@@ -264,7 +291,6 @@ type need struct {
 // check runs the rules on the service's path.
 func (j *judgement) check() {
 	s := j.s
-	var ecr, cached []string // images in this region's private ECR; through a cache
 	ecrNeed := No
 	var needs []need
 	add := func(n need) {
@@ -289,7 +315,7 @@ func (j *judgement) check() {
 	}
 	if task != nil {
 		for _, c := range task.Containers {
-			j.image(c, &ecr, &cached, &ecrNeed)
+			j.image(c, &ecrNeed)
 			if c.LogDriver == "awslogs" {
 				add(need{"logs", "logs", "PRIVATEPULL-LOGS-ENDPOINT", true, ""})
 			}
@@ -298,7 +324,9 @@ func (j *judgement) check() {
 				case "secretsmanager", "ssm":
 					add(need{sec.Store, "secrets", "PRIVATEPULL-SECRETS-ENDPOINT", true, ""})
 				default:
+					// either store: both endpoints may be needed
 					add(need{"secretsmanager", "secrets", "PRIVATEPULL-SECRETS-ENDPOINT", false, "the store of secret " + sec.From})
+					add(need{"ssm", "secrets", "PRIVATEPULL-SECRETS-ENDPOINT", false, "the store of secret " + sec.From})
 				}
 			}
 		}
@@ -337,11 +365,11 @@ func (j *judgement) check() {
 			j.s3(ecrNeed == Yes)
 		}
 	}
-	if len(ecr) > 0 || len(cached) > 0 {
+	if task != nil {
 		j.executionRole()
 	}
-	if len(cached) > 0 {
-		j.pullThroughCache(cached)
+	if len(j.cached) > 0 {
+		j.pullThroughCache(j.cached)
 	}
 }
 
@@ -355,7 +383,7 @@ func firstNonEmpty(s ...string) string {
 }
 
 // image classifies one container's image.
-func (j *judgement) image(c *Container, ecr, cached *[]string, ecrNeed *Tri) {
+func (j *judgement) image(c *Container, ecrNeed *Tri) {
 	if c.ImageWhy != "" {
 		j.unknown("image of container "+c.Name, c.ImageWhy)
 		if *ecrNeed == No {
@@ -366,7 +394,7 @@ func (j *judgement) image(c *Container, ecr, cached *[]string, ecrNeed *Tri) {
 	host, repo := registry(c.Image)
 	m := ecrHost.FindStringSubmatch(host)
 	if m == nil {
-		if strings.Contains(host, "${") {
+		if first, _, _ := strings.Cut(c.Image, "/"); strings.Contains(first, "${") {
 			j.unknown("registry of container "+c.Name, "the image "+c.Image)
 			if *ecrNeed == No {
 				*ecrNeed = Unknown
@@ -389,13 +417,15 @@ func (j *judgement) image(c *Container, ecr, cached *[]string, ecrNeed *Tri) {
 		}
 	}
 	*ecrNeed = Yes
+	im := ecrImage{image: c.Image, account: m[1], region: region, repo: repo}
+	j.ecr = append(j.ecr, im)
 	for _, cr := range j.m.Caches {
 		if cr.In.env() == j.s.In.env() && cr.Prefix != "" && (cr.Prefix == "ROOT" || strings.HasPrefix(repo, cr.Prefix+"/")) {
-			*cached = append(*cached, c.Image+" (cache rule "+cr.ID+", upstream "+cr.Upstream+")")
+			im.image += " (cache rule " + cr.ID + ", upstream " + cr.Upstream + ")"
+			j.cached = append(j.cached, im)
 			return
 		}
 	}
-	*ecr = append(*ecr, c.Image)
 }
 
 // otherRegistry judges an image no VPC endpoint serves.
@@ -606,25 +636,44 @@ func names[T interface{ node() *Node }](xs []T) string {
 
 func subnetNames(xs []*Subnet) string { return names(xs) }
 
-var pullActions = []string{"ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"}
+// ecrImage is an image in this region's private ECR (or a cache of it).
+type ecrImage struct {
+	image, account, region, repo string
+}
+
+// repoARN is the ARN of the image's repository.
+func (j *judgement) repoARN(im ecrImage) string {
+	return "arn:" + j.partitionOr() + ":ecr:" + im.region + ":" + im.account + ":repository/" + im.repo
+}
+
+// pullRequests are the calls a pull makes, by the task's account.
+func (j *judgement) pullRequests(viaTask bool) []Request {
+	out := []Request{{Action: "ecr:GetAuthorizationToken", Resource: "*", Account: j.account(), NoSourceVpc: viaTask, Known: j.known()}}
+	for _, im := range j.ecr {
+		for _, a := range []string{"ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"} {
+			out = append(out, Request{Action: a, Resource: j.repoARN(im), Account: j.account(), ResourceAccount: im.account, NoSourceVpc: viaTask, Known: j.known()})
+		}
+	}
+	return out
+}
 
 func (j *judgement) endpointPolicy(e *Endpoint) {
 	if e.Policy == nil {
 		return
 	}
 	var blocked []string
-	for _, a := range pullActions {
-		switch Allows([]*Policy{e.Policy}, a, "*") {
+	for _, req := range j.pullRequests(false) {
+		switch Evaluate([]*Policy{e.Policy}, req) {
 		case No:
-			blocked = append(blocked, a)
+			blocked = append(blocked, req.Action+" on "+req.Resource)
 		case Unknown:
-			j.unknown("policy of endpoint "+e.ID, e.Policy.Why)
+			j.unknown("policy of endpoint "+e.ID, firstNonEmpty(e.Policy.Why, "whether it allows "+req.Action+" on "+req.Resource))
 		}
 	}
 	if len(blocked) > 0 {
 		j.find("PRIVATEPULL-ENDPOINT-POLICY", "error", &e.Node,
-			fmt.Sprintf("Interface endpoint %s (%s, used by ECS service %s) has a policy that does not allow (or denies) %s: the pull through it fails with CannotPullContainerError (AccessDenied)", e.ID, e.ServiceName, j.s.ID, strings.Join(blocked, ", ")),
-			j.fix("allow ecr:GetAuthorizationToken, ecr:BatchGetImage and ecr:GetDownloadUrlForLayer for Principal * in the PolicyDocument, or remove it", "allow ecr:GetAuthorizationToken, ecr:BatchGetImage and ecr:GetDownloadUrlForLayer in the aws_vpc_endpoint's policy, or remove it"))
+			fmt.Sprintf("Interface endpoint %s (%s) has a policy that does not allow (or denies) %s: the pull through it fails with CannotPullContainerError (AccessDenied)", e.ID, e.ServiceName, strings.Join(blocked, ", ")),
+			j.fix("allow ecr:GetAuthorizationToken on * and ecr:BatchGetImage, ecr:GetDownloadUrlForLayer on the repositories, for Principal *, in the PolicyDocument (or remove it)", "allow ecr:GetAuthorizationToken on * and ecr:BatchGetImage, ecr:GetDownloadUrlForLayer on the repositories in the aws_vpc_endpoint's policy (or remove it)"))
 	}
 }
 
@@ -746,52 +795,162 @@ func (j *judgement) s3Policy(gw *Endpoint) {
 	if gw.Policy == nil {
 		return
 	}
-	region := j.s.In.Region
-	if region == "" {
-		region = j.region
-	}
-	target := layerObject(region)
-	switch Allows([]*Policy{gw.Policy}, "s3:GetObject", target) {
+	target := "arn:" + j.partitionOr() + ":s3:::prod-" + j.regionSym() + "-starport-layer-bucket/sha256/0"
+	switch Evaluate([]*Policy{gw.Policy}, Request{Action: "s3:GetObject", Resource: target, Account: j.account(), ResourceAccount: "aws", Known: j.known()}) {
 	case No:
 		j.find("PRIVATEPULL-S3-POLICY", "error", &gw.Node,
-			fmt.Sprintf("S3 gateway endpoint %s (used by ECS service %s) has a policy that does not allow s3:GetObject on arn:aws:s3:::prod-%s-starport-layer-bucket/*: ECR layers come from that bucket, so every pull through it fails with CannotPullContainerError (403)", gw.ID, j.s.ID, j.regionOr()),
-			j.fix("add a statement Allow, Principal *, s3:GetObject on arn:aws:s3:::prod-"+j.regionOr()+"-starport-layer-bucket/* (and remove any Deny that covers it)", "allow s3:GetObject on arn:aws:s3:::prod-"+j.regionOr()+"-starport-layer-bucket/* in the gateway's policy"))
+			fmt.Sprintf("S3 gateway endpoint %s has a policy that does not allow (or denies) s3:GetObject on arn:aws:s3:::prod-%s-starport-layer-bucket/*: ECR layers come from that bucket, owned by AWS, so every pull through the gateway fails with CannotPullContainerError (403)", gw.ID, j.regionOr()),
+			j.fix("add a statement Allow, Principal *, s3:GetObject on arn:aws:s3:::prod-"+j.regionOr()+"-starport-layer-bucket/* (and let no Deny cover it)", "allow s3:GetObject on arn:aws:s3:::prod-"+j.regionOr()+"-starport-layer-bucket/* in the gateway's policy (and let no Deny cover it)"))
 	case Unknown:
-		j.unknown("policy of S3 gateway "+gw.ID, firstNonEmpty(gw.Policy.Why, "it names the layer bucket with values the set cannot show"))
+		j.unknown("policy of S3 gateway "+gw.ID, firstNonEmpty(gw.Policy.Why, "whether it allows s3:GetObject on the layer bucket "+target))
 	}
 }
 
-// executionRole checks that the execution role may pull.
+// account, regionSym and partitionOr are the task's account, region and
+// partition: literal when known, else the input's symbol for them.
+func (j *judgement) account() string {
+	switch {
+	case j.s.In.Account != "":
+		return j.s.In.Account
+	case j.s.In.Terraform:
+		return "${ACCOUNT}"
+	}
+	return "${AWS::AccountId}"
+}
+
+// known replaces the partition symbol with the partition the input's own
+// ARNs name, when the environment is unknown.
+func (j *judgement) known() *strings.Replacer {
+	if p := j.s.In.partitionGuess; p != "" && j.s.In.Region == "" {
+		return strings.NewReplacer("${AWS::Partition}", p, "${PARTITION}", p)
+	}
+	return nil
+}
+
+func (j *judgement) regionSym() string {
+	switch {
+	case j.s.In.Region != "":
+		return j.s.In.Region
+	case j.s.In.Terraform:
+		return "${REGION}"
+	}
+	return "${AWS::Region}"
+}
+
+func (j *judgement) partitionOr() string {
+	switch {
+	case j.s.In.Region != "":
+		return partition(j.s.In.Region)
+	case j.s.In.partitionGuess != "":
+		return j.s.In.partitionGuess // the template's own ARNs fix it
+	case j.s.In.Terraform:
+		return "${PARTITION}"
+	}
+	return "${AWS::Partition}"
+}
+
+// roleNeeds are the calls the execution role makes for the tasks: the
+// pull, the awslogs streams, the secrets.
+func (j *judgement) roleNeeds() []Request {
+	out := []Request{}
+	if len(j.ecr) > 0 {
+		out = j.pullRequests(true)
+	}
+	base := Request{Account: j.account(), NoSourceVpc: true, Known: j.known()}
+	for _, c := range j.s.Task.Containers {
+		if c.LogDriver == "awslogs" {
+			stream := "arn:" + j.partitionOr() + ":logs:" + j.regionSym() + ":" + j.account() + ":log-group:" + firstNonEmpty(c.LogGroup, "${?}") + ":log-stream:" + c.Name
+			for _, a := range []string{"logs:CreateLogStream", "logs:PutLogEvents"} {
+				r := base
+				r.Action, r.Resource = a, stream
+				out = append(out, r)
+			}
+		}
+		for _, sec := range c.Secrets {
+			r := base
+			switch sec.Store {
+			case "secretsmanager":
+				r.Action, r.Resource = "secretsmanager:GetSecretValue", secretARN(sec.From)
+			case "ssm":
+				r.Action, r.Resource = "ssm:GetParameters", j.parameterARN(sec.From)
+			default:
+				continue
+			}
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// secretARN drops the JSON key, version stage and id a valueFrom may add.
+func secretARN(from string) string {
+	if parts := strings.Split(from, ":"); len(parts) > 7 && strings.HasPrefix(from, "arn:") {
+		return strings.Join(parts[:7], ":")
+	}
+	if end := strings.IndexByte(from, '}'); strings.HasPrefix(from, "${") && end > 0 {
+		return from[:end+1] // a secret's ARN (its Ref), then the key
+	}
+	return from
+}
+
+func (j *judgement) parameterARN(from string) string {
+	if strings.HasPrefix(from, "arn:") {
+		return from
+	}
+	return "arn:" + j.partitionOr() + ":ssm:" + j.regionSym() + ":" + j.account() + ":parameter/" + strings.TrimPrefix(from, "/")
+}
+
+// executionRole checks that the execution role may pull, write the logs
+// and read the secrets.
 func (j *judgement) executionRole() {
 	t := j.s.Task
+	needs := j.roleNeeds()
+	if len(needs) == 0 {
+		return
+	}
 	if t.ExecRoleWhy != "" {
 		j.unknown("execution role", t.ExecRoleWhy)
 		return
 	}
 	if t.ExecRole == nil {
 		j.find("PRIVATEPULL-EXECUTION-ROLE", "error", &t.Node,
-			fmt.Sprintf("Task definition %s (ECS service %s) runs a private ECR image but has no execution role: Fargate pulls with the execution role, so the pull fails with CannotPullContainerError", t.ID, j.s.ID),
-			j.fix("set ExecutionRoleArn to a role with the AmazonECSTaskExecutionRolePolicy managed policy (or ecr:GetAuthorizationToken, ecr:BatchGetImage, ecr:GetDownloadUrlForLayer)", "set execution_role_arn to a role with AmazonECSTaskExecutionRolePolicy attached"))
+			fmt.Sprintf("Task definition %s (ECS service %s) has no execution role, but Fargate needs one to %s: the task fails to start (CannotPullContainerError / ResourceInitializationError)", t.ID, j.s.ID, needsText(needs)),
+			j.fix("set ExecutionRoleArn to a role with the AmazonECSTaskExecutionRolePolicy managed policy (and the secrets' reads)", "set execution_role_arn to a role with AmazonECSTaskExecutionRolePolicy attached (and the secrets' reads)"))
 		return
 	}
 	var missing []string
-	for _, a := range pullActions {
-		switch j.allows(t.ExecRole, a) {
+	for _, req := range needs {
+		switch j.roleAllows(t.ExecRole, req) {
 		case No:
-			missing = append(missing, a)
+			missing = append(missing, req.Action+" on "+req.Resource)
 		case Unknown:
-			j.unknown("execution role "+t.ExecRole.ID, firstNonEmpty(t.ExecRole.PoliciesWhy, "a policy the set cannot show"))
+			j.unknown("execution role "+t.ExecRole.ID, firstNonEmpty(t.ExecRole.PoliciesWhy, "whether it may "+req.Action+" on "+req.Resource))
 		}
 	}
 	if len(missing) > 0 {
 		j.find("PRIVATEPULL-EXECUTION-ROLE", "error", &t.Node,
-			fmt.Sprintf("Task definition %s (ECS service %s) runs a private ECR image, but its execution role %s is not allowed %s: the pull fails with CannotPullContainerError (AccessDenied)", t.ID, j.s.ID, t.ExecRole.ID, strings.Join(missing, ", ")),
-			j.fix("grant ecr:GetAuthorizationToken on * and ecr:BatchGetImage, ecr:GetDownloadUrlForLayer on the repository to role "+t.ExecRole.ID+" (e.g. repository.grantPull or AmazonECSTaskExecutionRolePolicy)", "attach AmazonECSTaskExecutionRolePolicy to the execution role with aws_iam_role_policy_attachment"))
+			fmt.Sprintf("Task definition %s (ECS service %s): its execution role %s is not allowed %s, which Fargate calls for the task: the task fails to start (CannotPullContainerError / ResourceInitializationError: AccessDenied)", t.ID, j.s.ID, t.ExecRole.ID, strings.Join(missing, ", ")),
+			j.fix("grant role "+t.ExecRole.ID+" ecr:GetAuthorizationToken on * and the pull, log and secret actions on their resources (e.g. repository.grantPull, or the AmazonECSTaskExecutionRolePolicy managed policy)", "attach AmazonECSTaskExecutionRolePolicy to the execution role (aws_iam_role_policy_attachment) and allow the secrets' reads"))
 	}
 }
 
-func (j *judgement) allows(r *Role, action string) Tri {
-	t := Allows(r.Policies, action, "*")
+func needsText(needs []Request) string {
+	var what []string
+	for _, n := range needs {
+		switch {
+		case strings.HasPrefix(n.Action, "ecr:"):
+			what = append(what, "pull the image")
+		case strings.HasPrefix(n.Action, "logs:"):
+			what = append(what, "write the awslogs streams")
+		default:
+			what = append(what, "read the secrets")
+		}
+	}
+	return strings.Join(uniq(what), ", ")
+}
+
+func (j *judgement) roleAllows(r *Role, req Request) Tri {
+	t := Evaluate(r.Policies, req)
 	if t == No && r.PoliciesWhy != "" {
 		return Unknown
 	}
@@ -799,27 +958,32 @@ func (j *judgement) allows(r *Role, action string) Tri {
 }
 
 // pullThroughCache checks images pulled through an ECR cache rule.
-func (j *judgement) pullThroughCache(images []string) {
+func (j *judgement) pullThroughCache(images []ecrImage) {
 	t := j.s.Task
+	first := images[0].image
 	if t.ExecRole != nil {
-		switch j.allows(t.ExecRole, "ecr:BatchImportUpstreamImage") {
-		case No:
-			j.find("PRIVATEPULL-PULL-THROUGH-CACHE", "error", &t.Node,
-				fmt.Sprintf("Task definition %s pulls %s through a pull-through cache, but its execution role %s may not ecr:BatchImportUpstreamImage: an image not yet cached cannot be imported and the pull fails", t.ID, images[0], t.ExecRole.ID),
-				j.fix("allow ecr:BatchImportUpstreamImage (and ecr:CreateRepository) on the cache's repositories to the execution role", "allow ecr:BatchImportUpstreamImage (and ecr:CreateRepository) to the execution role in an aws_iam_role_policy"))
-		case Unknown:
-			j.unknown("ecr:BatchImportUpstreamImage of role "+t.ExecRole.ID, firstNonEmpty(t.ExecRole.PoliciesWhy, "a policy the set cannot show"))
-		}
-		if j.allows(t.ExecRole, "ecr:CreateRepository") == No {
-			j.find("PRIVATEPULL-PULL-THROUGH-CACHE", "warning", &t.Node,
-				fmt.Sprintf("Task definition %s pulls %s through a pull-through cache, but its execution role %s may not ecr:CreateRepository: the first pull of an image whose cache repository does not exist yet fails", t.ID, images[0], t.ExecRole.ID),
-				j.fix("allow ecr:CreateRepository on the cache's repositories to the execution role, or create them beforehand", "allow ecr:CreateRepository to the execution role, or create the cache repositories beforehand"))
+		for _, im := range images {
+			req := Request{Action: "ecr:BatchImportUpstreamImage", Resource: j.repoARN(im), Account: j.account(), ResourceAccount: im.account, NoSourceVpc: true, Known: j.known()}
+			switch j.roleAllows(t.ExecRole, req) {
+			case No:
+				j.find("PRIVATEPULL-PULL-THROUGH-CACHE", "error", &t.Node,
+					fmt.Sprintf("Task definition %s pulls %s through a pull-through cache, but its execution role %s may not ecr:BatchImportUpstreamImage on %s: an image not yet cached cannot be imported and the pull fails", t.ID, im.image, t.ExecRole.ID, req.Resource),
+					j.fix("allow ecr:BatchImportUpstreamImage (and ecr:CreateRepository) on the cache's repositories to the execution role", "allow ecr:BatchImportUpstreamImage (and ecr:CreateRepository) to the execution role in an aws_iam_role_policy"))
+			case Unknown:
+				j.unknown("ecr:BatchImportUpstreamImage of role "+t.ExecRole.ID, firstNonEmpty(t.ExecRole.PoliciesWhy, "whether it is allowed on "+req.Resource))
+			}
+			req.Action = "ecr:CreateRepository"
+			if j.roleAllows(t.ExecRole, req) == No {
+				j.find("PRIVATEPULL-PULL-THROUGH-CACHE", "warning", &t.Node,
+					fmt.Sprintf("Task definition %s pulls %s through a pull-through cache, but its execution role %s may not ecr:CreateRepository: the first pull of an image whose cache repository does not exist yet fails", t.ID, im.image, t.ExecRole.ID),
+					j.fix("allow ecr:CreateRepository on the cache's repositories to the execution role, or create them beforehand", "allow ecr:CreateRepository to the execution role, or create the cache repositories beforehand"))
+			}
 		}
 	}
 	switch j.out {
 	case No:
 		j.find("PRIVATEPULL-PULL-THROUGH-CACHE", "warning", &j.s.Node,
-			fmt.Sprintf("ECS service %s pulls %s through a pull-through cache, and its tasks have no way out (%s): the first pull of an image not yet cached needs the internet, so only images already cached can start", j.s.ID, images[0], j.via),
+			fmt.Sprintf("ECS service %s pulls %s through a pull-through cache, and its tasks have no way out (%s): the first pull of an image not yet cached needs the internet, so only images already cached can start", j.s.ID, first, j.via),
 			j.fix("pull each image once from a network with a way out (or give the tasks a NAT route) before relying on the cache", "pull each image once from a network with a way out (or route the task subnets through a NAT gateway) before relying on the cache"))
 		j.unknown("pull through cache", "it works only once the image is cached")
 	case Unknown:

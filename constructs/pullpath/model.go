@@ -66,7 +66,8 @@ type Input struct {
 	// a module that was not initialised): endpoints there may exist.
 	Hidden []string
 
-	regionGuess string // a region the input names literally, for messages
+	regionGuess    string // a region the input names literally, for messages
+	partitionGuess string // the partition it names literally (arn:aws:...)
 }
 
 // env is the key of the input's set: inputs of one environment see each
@@ -208,6 +209,9 @@ type Route struct {
 	Dest CIDR
 	// Target is TargetNAT, TargetIGW or TargetOther; TargetID names it.
 	Target, TargetID string
+	// NATSubnet is the subnet of a NAT gateway target, whose own route
+	// table must lead to an internet gateway; nil when unknown.
+	NATSubnet *Subnet
 }
 
 // Endpoint is a VPC endpoint.
@@ -328,8 +332,9 @@ type Container struct {
 	// Image is the image reference; unknown parts are written ${...}.
 	// ImageWhy is non-empty when the whole image is unknown.
 	Image, ImageWhy string
-	// LogDriver is the log driver, "" for none.
-	LogDriver string
+	// LogDriver is the log driver, "" for none; LogGroup is the awslogs
+	// group's name (unknown parts ${...}).
+	LogDriver, LogGroup string
 	// Secrets are where its secrets come from.
 	Secrets []Secret
 }
@@ -366,8 +371,11 @@ type Statement struct {
 	Actions, NotActions     []string
 	Resources, NotResources []string
 	HasResource             bool
-	Conditional             bool
-	PrincipalAll            bool
+	// Conditional is true when the statement has conditions; Conditions
+	// holds them, operator to key to values, when they can be read.
+	Conditional  bool
+	Conditions   map[string]map[string][]string
+	PrincipalAll bool
 }
 
 // CacheRule is an ECR pull-through cache rule.

@@ -23,6 +23,9 @@ func (r *Report) WriteText(w io.Writer) {
 		}
 		if len(t.Services) == 0 && len(t.Findings) == 0 {
 			fmt.Fprintf(w, "%s: no ECS service\n", name)
+			for _, h := range t.Hidden {
+				fmt.Fprintf(w, "    hidden: %s\n", h)
+			}
 			continue
 		}
 		shown := map[*Finding]bool{}

@@ -97,6 +97,9 @@ type TemplateReport struct {
 	Services []*ServiceReport `json:"services"`
 	// Findings are every finding on the input's own resources.
 	Findings []*Finding `json:"findings"`
+	// Hidden names what the input creates that the reader cannot see (a
+	// transform, a nested stack outside the set, a module not initialised).
+	Hidden []string `json:"hidden,omitempty"`
 
 	in *Input
 }
@@ -110,9 +113,13 @@ type Report struct {
 }
 
 // Failed says whether any unacknowledged error finding is in the report,
-// or, with requirePrivate, any service that is not private or skipped.
+// or, with requirePrivate, any service that is not private or skipped, or
+// an input that hides part of itself (it may hold services of its own).
 func (r *Report) Failed(requirePrivate bool) bool {
 	for _, t := range r.Templates {
+		if requirePrivate && len(t.Hidden) > 0 {
+			return true
+		}
 		for _, f := range t.Findings {
 			if f.Severity == "error" && !f.Acknowledged {
 				return true

@@ -734,6 +734,9 @@ func (mp *tfMapper) route(it tfItem) (Route, bool) {
 				if ct, _ := tfStr(r.get(r.item(in), "connectivity_type")); ct == "private" {
 					rt.Target = TargetOther
 				}
+				if sn, _ := tfStr(r.get(r.item(in), "subnet_id")); sn != "" {
+					rt.NATSubnet = mp.subnet(sn)
+				}
 			}
 		} else if ext != "" {
 			rt.TargetID = ext
@@ -756,6 +759,9 @@ func (mp *tfMapper) route(it tfItem) (Route, bool) {
 				rt.Target = TargetNAT
 				if ct, _ := tfStr(r.get(r.item(in), "connectivity_type")); ct == "private" {
 					rt.Target = TargetOther
+				}
+				if sn, _ := tfStr(r.get(r.item(in), "subnet_id")); sn != "" {
+					rt.NATSubnet = mp.subnet(sn)
 				}
 			}
 		case strings.HasPrefix(s, "igw-"):
@@ -1102,61 +1108,11 @@ func tfStrings(v any) []string {
 
 // tfParsePolicy parses an IAM policy document.
 func tfParsePolicy(name, s string) *Policy {
-	p := &Policy{Name: name}
-	var doc map[string]any
+	var doc any
 	if err := json.Unmarshal([]byte(s), &doc); err != nil {
-		p.Why = name + " is not a JSON policy document"
-		return p
+		return &Policy{Name: name, Why: name + " is not a JSON policy document"}
 	}
-	var stmts []any
-	switch x := doc["Statement"].(type) {
-	case []any:
-		stmts = x
-	case map[string]any:
-		stmts = []any{x}
-	}
-	for _, sv := range stmts {
-		st, ok := sv.(map[string]any)
-		if !ok {
-			continue
-		}
-		var out Statement
-		eff, _ := st["Effect"].(string)
-		out.Allow = eff == "Allow"
-		out.Actions, out.NotActions = tfStrings(st["Action"]), tfStrings(st["NotAction"])
-		out.Resources, out.NotResources = tfStrings(st["Resource"]), tfStrings(st["NotResource"])
-		_, hasR := st["Resource"]
-		_, hasNR := st["NotResource"]
-		out.HasResource = hasR || hasNR
-		if c, ok := st["Condition"].(map[string]any); ok && len(c) > 0 {
-			out.Conditional = true
-		}
-		switch pr := st["Principal"].(type) {
-		case string:
-			out.PrincipalAll = pr == "*"
-		case map[string]any:
-			for _, id := range tfStrings(pr["AWS"]) {
-				if id == "*" {
-					out.PrincipalAll = true
-				}
-			}
-		}
-		p.Statements = append(p.Statements, out)
-	}
-	return p
-}
-
-// tfManaged are the AWS managed policies pullcheck knows.
-var tfManaged = map[string][]string{
-	"service-role/AmazonECSTaskExecutionRolePolicy": {"ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability",
-		"ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage", "logs:CreateLogStream", "logs:PutLogEvents"},
-	"AmazonEC2ContainerRegistryReadOnly": {"ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability",
-		"ecr:GetDownloadUrlForLayer", "ecr:GetRepositoryPolicy", "ecr:DescribeRepositories", "ecr:ListImages",
-		"ecr:DescribeImages", "ecr:BatchGetImage", "ecr:GetLifecyclePolicy", "ecr:GetLifecyclePolicyPreview",
-		"ecr:ListTagsForResource", "ecr:DescribeImageScanFindings"},
-	"AmazonEC2ContainerRegistryPullOnly": {"ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
-		"ecr:BatchImportUpstreamImage"},
-	"AdministratorAccess": {"*"},
+	return parsePolicy(name, doc, tfStrings)
 }
 
 // attach adds a managed policy by ARN to a role.
@@ -1172,11 +1128,9 @@ func (mp *tfMapper) attach(ro *Role, arn, why string) {
 		ro.Policies = append(ro.Policies, mp.policy(in.addr, mp.r.get(mp.r.item(in), "policy")))
 		return
 	}
-	if i := strings.Index(arn, ":iam::aws:policy/"); i >= 0 {
-		key := arn[i+len(":iam::aws:policy/"):]
-		if acts, ok := tfManaged[key]; ok {
-			ro.Policies = append(ro.Policies, &Policy{Name: arn, Statements: []Statement{{
-				Allow: true, Actions: acts, Resources: []string{"*"}, HasResource: true}}})
+	if strings.Contains(arn, ":iam::aws:policy/") {
+		if p := ManagedPolicy(arn); p != nil {
+			ro.Policies = append(ro.Policies, p)
 			return
 		}
 		if ro.PoliciesWhy == "" {
@@ -1495,6 +1449,8 @@ func (mp *tfMapper) containers(s, why string) ([]*Container, string) {
 		}
 		if lc, ok := d["logConfiguration"].(map[string]any); ok {
 			c.LogDriver, _ = lc["logDriver"].(string)
+			opts, _ := lc["options"].(map[string]any)
+			c.LogGroup, _ = opts["awslogs-group"].(string)
 		}
 		if ss, ok := d["secrets"].([]any); ok {
 			for _, x := range ss {

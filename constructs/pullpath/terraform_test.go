@@ -3,7 +3,6 @@ package pullpath
 import (
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 )
@@ -813,45 +812,3 @@ resource "aws_subnet" "b" {
 	eq(t, "nested symbolic", b.Sym+" in "+b.In, "cidrsubnet(cidrsubnet(var.cidr,4,1),4,2) in var.cidr")
 }
 
-// TestTerraformWantFiles checks that every fixture's want.txt has one line
-// per aws_ecs_service the reader finds, with a verdict and rule ids.
-func TestTerraformWantFiles(t *testing.T) {
-	dirs, err := os.ReadDir(filepath.Join("testdata", "terraform"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	verdicts := map[string]bool{"private": true, "internet": true, "broken": true, "undecided": true, "skipped": true}
-	for _, d := range dirs {
-		if !d.IsDir() {
-			continue
-		}
-		want, err := os.ReadFile(filepath.Join("testdata", "terraform", d.Name(), "want.txt"))
-		if err != nil {
-			t.Errorf("%s: %v", d.Name(), err)
-			continue
-		}
-		m := readTF(t, d.Name())
-		var got, lines []string
-		for _, s := range m.Services {
-			got = append(got, s.ID)
-		}
-		for _, l := range strings.Split(strings.TrimSpace(string(want)), "\n") {
-			f := strings.Fields(l)
-			if len(f) < 2 || len(f) > 3 || !verdicts[f[1]] {
-				t.Errorf("%s: bad line %q", d.Name(), l)
-				continue
-			}
-			if len(f) == 3 {
-				for _, id := range strings.Split(f[2], ",") {
-					if !strings.HasPrefix(id, "PRIVATEPULL-") {
-						t.Errorf("%s: bad rule id %q", d.Name(), id)
-					}
-				}
-			}
-			lines = append(lines, f[0])
-		}
-		sort.Strings(got)
-		sort.Strings(lines)
-		eq(t, d.Name()+" services", lines, got)
-	}
-}

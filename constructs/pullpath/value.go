@@ -286,6 +286,12 @@ func (c *cfnCtx) getAtt(id, attr string, depth int) any {
 			return out
 		}
 		return unknown{sym: c.file + ":" + id + ".CidrBlock", why: "the CIDR block of " + id}
+	case r.Type == "AWS::Logs::LogGroup" && attr == "Arn":
+		var name any = ref{c: c, id: id} // a Ref gives the log group's name
+		if v, ok := r.Properties["LogGroupName"]; ok {
+			name = c.res(v, depth+1)
+		}
+		return concat{"arn:", c.ref("AWS::Partition", depth), ":logs:", c.ref("AWS::Region", depth), ":", c.ref("AWS::AccountId", depth), ":log-group:", name, ":*"}.simplify()
 	case r.Type == "AWS::ECR::Repository" && (attr == "RepositoryUri" || attr == "Arn"):
 		name := c.res(r.Properties["RepositoryName"], depth+1)
 		if name == nil {
