@@ -811,4 +811,3 @@ resource "aws_subnet" "b" {
 	b := tfFind(t, m.Subnets, "aws_subnet.b").CIDR
 	eq(t, "nested symbolic", b.Sym+" in "+b.In, "cidrsubnet(cidrsubnet(var.cidr,4,1),4,2) in var.cidr")
 }
-
