@@ -33,7 +33,13 @@ type Stack struct {
 // modules, "-" for standard input) as one set per environment, judges every
 // ECS service, and reports. The error lists the inputs it could not read,
 // one per line; the report covers the others.
-func Check(paths []string, opts Options) (*Report, error) {
+func Check(paths []string, opts Options) (report *Report, err error) {
+	defer func() {
+		// a bug here must not end a pipeline with a stack trace
+		if r := recover(); r != nil {
+			report, err = &Report{Version: 1}, fmt.Errorf("pullpath: internal error, please report it with the input: %v", r)
+		}
+	}()
 	m := &Model{}
 	set := newCfnSet(m)
 	var errs []error
