@@ -11,7 +11,7 @@ import (
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 )
 
-const rules = "../../test/testdata/rules"
+const ruleFixtures = "../../test/testdata/rules"
 
 func check(t *testing.T, paths ...string) *Report {
 	t.Helper()
@@ -52,7 +52,7 @@ func TestALookedUpVPCIsUndecidedAndSaysWhatItCannotSee(t *testing.T) {
 }
 
 func TestTheSeedBugIsBrokenWithItsError(t *testing.T) {
-	r := check(t, filepath.Join(rules, "seed-bug.json"))
+	r := check(t, filepath.Join(ruleFixtures, "seed-bug.json"))
 	s := r.Templates[0].Services[0]
 	if s.Verdict != Broken || len(s.Findings) != 1 || s.Findings[0].Rule != "PRIVATEPULL-S3-EGRESS" {
 		t.Fatalf("got %s %+v", s.Verdict, s.Findings)
@@ -67,7 +67,7 @@ func TestTheSeedBugIsBrokenWithItsError(t *testing.T) {
 }
 
 func TestEveryFindingHasAFixAndHelp(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(rules, "*.json"))
+	files, _ := filepath.Glob(filepath.Join(ruleFixtures, "*.json"))
 	for _, file := range files {
 		if filepath.Base(file) == "expected-findings.json" {
 			continue
@@ -81,7 +81,7 @@ func TestEveryFindingHasAFixAndHelp(t *testing.T) {
 }
 
 func TestYAMLShortTagsReadAsJSON(t *testing.T) {
-	r := check(t, filepath.Join(rules, "good-yaml.yaml"))
+	r := check(t, filepath.Join(ruleFixtures, "good-yaml.yaml"))
 	if v := verdicts(r); v["Service"] == Broken || len(v) != 1 {
 		t.Errorf("verdicts %v", v)
 	}
@@ -116,7 +116,7 @@ func TestBadInputIsRefusedWithTheFile(t *testing.T) {
 		{"fails when the file is over the limit", big, "larger than 5 MB"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			r, err := Check([]string{c.path, filepath.Join(rules, "good.json")}, Options{})
+			r, err := Check([]string{c.path, filepath.Join(ruleFixtures, "good.json")}, Options{})
 			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), filepath.Base(c.path)) || strings.Contains(err.Error(), "\n") {
 				t.Errorf("got %v, want one line naming the file and %q", err, c.want)
 			}
@@ -147,7 +147,7 @@ func TestATransformIsUnknownNotAnError(t *testing.T) {
 
 func TestJSONReportKeepsItsNames(t *testing.T) {
 	var b bytes.Buffer
-	check(t, filepath.Join(rules, "seed-bug.json"), "../../test/testdata/repository.template.json").WriteJSON(&b)
+	check(t, filepath.Join(ruleFixtures, "seed-bug.json"), "../../test/testdata/repository.template.json").WriteJSON(&b)
 	var doc struct {
 		Version   int
 		Templates []struct {
@@ -177,7 +177,7 @@ func TestJSONReportKeepsItsNames(t *testing.T) {
 
 func TestSARIFIsValid(t *testing.T) {
 	var b bytes.Buffer
-	if err := check(t, filepath.Join(rules, "seed-bug.json"), filepath.Join(rules, "public-ip.json")).WriteSARIF(&b); err != nil {
+	if err := check(t, filepath.Join(ruleFixtures, "seed-bug.json"), filepath.Join(ruleFixtures, "public-ip.json")).WriteSARIF(&b); err != nil {
 		t.Fatal(err)
 	}
 	rep, err := sarif.FromBytes(b.Bytes())
@@ -197,7 +197,7 @@ func TestSARIFIsValid(t *testing.T) {
 }
 
 func TestAcknowledgedFindingsAreReportedAsSuch(t *testing.T) {
-	raw, _ := os.ReadFile(filepath.Join(rules, "public-ip.json"))
+	raw, _ := os.ReadFile(filepath.Join(ruleFixtures, "public-ip.json"))
 	var tpl map[string]any
 	json.Unmarshal(raw, &tpl)
 	svc := tpl["Resources"].(map[string]any)["Service"].(map[string]any)
@@ -232,7 +232,7 @@ func TestMermaidDrawsTheDefaultAppsWholePath(t *testing.T) {
 }
 
 func TestMermaidDrawsTheSeedBugAsAMissingS3Egress(t *testing.T) {
-	out := check(t, filepath.Join(rules, "seed-bug.json")).Mermaid()
+	out := check(t, filepath.Join(ruleFixtures, "seed-bug.json")).Mermaid()
 	if want := `sg_TaskSG -.->|"PRIVATEPULL-S3-EGRESS"| pl_s3`; !strings.Contains(out, want) {
 		t.Errorf("diagram lacks %q:\n%s", want, out)
 	}
@@ -248,7 +248,7 @@ func TestMermaidDrawsEachRuleAsADashedEdge(t *testing.T) {
 	for _, id := range []string{"ECR-API", "ECR-DKR", "PRIVATE-DNS", "S3-INTERFACE", "S3-GATEWAY", "S3-EGRESS", "ENDPOINT-EGRESS",
 		"ENDPOINT-INGRESS", "VPC-DNS", "S3-POLICY", "ENDPOINT-POLICY", "LOGS-ENDPOINT", "SECRETS-ENDPOINT", "EXEC-ENDPOINT", "PUBLIC-IP", "EXECUTION-ROLE"} {
 		t.Run(id, func(t *testing.T) {
-			out := check(t, filepath.Join(rules, strings.ToLower(id)+".json")).Mermaid()
+			out := check(t, filepath.Join(ruleFixtures, strings.ToLower(id)+".json")).Mermaid()
 			if want := `-.->|"` + RuleIDPrefix + id + `"|`; !strings.Contains(out, want) {
 				t.Errorf("diagram lacks %q:\n%s", want, out)
 			}

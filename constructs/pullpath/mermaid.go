@@ -68,10 +68,10 @@ func (sr *ServiceReport) draw() string {
 		}
 	}
 	pl := ""
-	if j.s3Egress == Yes || len(j.covered) > 0 {
+	if j.s3Out == Yes || j.s3 != nil && len(j.s3.on) > 0 {
 		pl = f.node("pl", "s3", "S3 prefix list com.amazonaws.REGION.s3")
 	}
-	if j.s3Egress == Yes {
+	if j.s3Out == Yes {
 		for _, g := range s.Groups {
 			f.edge(f.id("sg", g.ID), pl, "tcp/443", false)
 		}

@@ -99,3 +99,62 @@ func TestVerdicts(t *testing.T) {
 		})
 	}
 }
+
+// Every rule runs, is documented, has a fixture that breaks it and one on
+// whose path it applies and passes.
+func TestEveryRuleBreaksAndPasses(t *testing.T) {
+	v := "testdata/verdicts/"
+	cases := map[string][2]string{ // rule: a fixture that breaks it, one that passes it
+		"PRIVATEPULL-ECR-API":            {ruleFixtures + "/ecr-api.json", v + "private.json"},
+		"PRIVATEPULL-ECR-DKR":            {ruleFixtures + "/ecr-dkr.json", v + "private.json"},
+		"PRIVATEPULL-LOGS-ENDPOINT":      {v + "isolated-no-interface-endpoints.json", v + "private.json"},
+		"PRIVATEPULL-SECRETS-ENDPOINT":   {v + "secrets-no-endpoint.json", v + "private.json"},
+		"PRIVATEPULL-EXEC-ENDPOINT":      {v + "exec-no-endpoint.yaml", v + "private.json"},
+		"PRIVATEPULL-PRIVATE-DNS":        {v + "private-dns-off.yaml", v + "private.json"},
+		"PRIVATEPULL-VPC-DNS":            {v + "vpc-dns-off-nat.json", v + "private.json"},
+		"PRIVATEPULL-ENDPOINT-EGRESS":    {v + "endpoint-egress.yaml", v + "cidr-match.yaml"},
+		"PRIVATEPULL-ENDPOINT-INGRESS":   {v + "cidr-miss.json", v + "cidr-match.yaml"},
+		"PRIVATEPULL-ENDPOINT-POLICY":    {v + "endpoint-policy.json", v + "private.json"},
+		"PRIVATEPULL-S3-GATEWAY":         {v + "rt-serves-nothing.yaml", v + "private.json"},
+		"PRIVATEPULL-S3-INTERFACE":       {v + "s3-interface.json", v + "private.json"},
+		"PRIVATEPULL-S3-EGRESS":          {v + "nat-s3-gateway-no-egress.json", v + "private.json"},
+		"PRIVATEPULL-S3-POLICY":          {v + "nat-s3-policy.yaml", v + "review-s3policy.yaml"},
+		"PRIVATEPULL-EXECUTION-ROLE":     {v + "execution-role.yaml", v + "private.json"},
+		"PRIVATEPULL-PULL-THROUGH-CACHE": {v + "cache-not-granted.json", v + "cache-nat.yaml"},
+		"PRIVATEPULL-IMAGE-REGISTRY":     {v + "dockerhub-isolated.json", v + "dockerhub-nat.yaml"},
+		"PRIVATEPULL-PUBLIC-IP":          {v + "public-ip-igw.json", v + "private.json"},
+	}
+	var ran []string
+	for _, r := range rules {
+		ran = append(ran, r.id)
+	}
+	for id := range RuleDocs {
+		if _, ok := cases[id]; !ok || !slices.Contains(ran, id) {
+			t.Errorf("%s: no fixtures, or it does not run", id)
+		}
+	}
+	for id, c := range cases {
+		has := func(file string) (bool, string) {
+			r, err := Check([]string{file}, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			found, verdict := false, ""
+			for _, tr := range r.Templates {
+				for _, s := range tr.Services {
+					verdict = s.Verdict
+					for _, f := range s.Findings {
+						found = found || f.Rule == id
+					}
+				}
+			}
+			return found, verdict
+		}
+		if found, _ := has(c[0]); !found {
+			t.Errorf("%s: %s does not break it", id, c[0])
+		}
+		if found, verdict := has(c[1]); found || (verdict != Private && verdict != Internet) {
+			t.Errorf("%s: %s: found %v, verdict %s; want a path judged whole that passes it", id, c[1], found, verdict)
+		}
+	}
+}
