@@ -281,3 +281,19 @@ func TestTwoChecksGiveTheSameReport(t *testing.T) {
 		t.Error("two checks of the same inputs differ")
 	}
 }
+
+func TestAResourceBehindAFalseConditionIsNotCreated(t *testing.T) {
+	tpl := `{"Parameters": {"P": {"Type": "String"}},
+	 "Conditions": {"Never": {"Fn::Equals": ["a", "b"]}, "Unknowable": {"Fn::Equals": [{"Ref": "P"}, "x"]}},
+	 "Resources": {"Vpc": {"Type": "AWS::EC2::VPC"},
+	  "Ep": {"Type": "AWS::EC2::VPCEndpoint", "Condition": "Never", "Properties": {"VpcId": {"Ref": "Vpc"}, "ServiceName": "com.amazonaws.eu-west-1.ecr.api", "VpcEndpointType": "Interface"}},
+	  "Maybe": {"Type": "AWS::EC2::VPCEndpoint", "Condition": "Unknowable", "Properties": {"VpcId": {"Ref": "Vpc"}, "ServiceName": "com.amazonaws.eu-west-1.ecr.dkr", "VpcEndpointType": "Interface"}}}}`
+	r, err := Check([]string{"-"}, Options{Stdin: strings.NewReader(tpl)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eps := r.model.Endpoints
+	if len(eps) != 1 || eps[0].ID != "Maybe" || eps[0].CountWhy == "" {
+		t.Errorf("endpoints %+v: want only Maybe, which may not exist", eps)
+	}
+}
