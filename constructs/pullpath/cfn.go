@@ -3,6 +3,7 @@ package pullpath
 import (
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -13,7 +14,10 @@ type cfnSet struct {
 	m     *Model
 	ctxs  []*cfnCtx
 	byEnv map[string]map[string][]export // env -> export name -> definitions
-	ext   map[string]any                 // kind + key -> external node
+	// byShape holds the exports named after their own stack
+	// (${AWS::StackName}:X), by env and the name with the stack's part left out.
+	byShape map[string]map[string][]export
+	ext     map[string]any // kind + key -> external node
 }
 
 type export struct {
@@ -22,7 +26,7 @@ type export struct {
 }
 
 func newCfnSet(m *Model) *cfnSet {
-	return &cfnSet{m: m, byEnv: map[string]map[string][]export{}, ext: map[string]any{}}
+	return &cfnSet{m: m, byEnv: map[string]map[string][]export{}, byShape: map[string]map[string][]export{}, ext: map[string]any{}}
 }
 
 // add adds a parsed template. parent and params bind a nested stack.
@@ -47,6 +51,51 @@ func (s *cfnSet) importValue(c *cfnCtx, name string, depth int) any {
 		why += " (exported twice in the set)"
 	}
 	return unknown{sym: "import:" + c.in.env() + ":" + name, why: why}
+}
+
+// importByShape resolves an import whose name is unknown only by one
+// parameter, the stack it imports from (Fn::Join [":", [!Ref StackName,
+// "VPCId"]]): when exactly one template of the set exports that name after
+// its own stack name, the parameter is taken to name that stack, and the
+// input says so.
+func (s *cfnSet) importByShape(c *cfnCtx, v any, depth int) any {
+	parts, _ := v.(concat)
+	var param string
+	shape, ok := shapeOf(parts, func(u unknown) bool {
+		param = strings.TrimPrefix(u.why, "the parameter ")
+		return strings.HasPrefix(u.why, "the parameter ")
+	})
+	defs := s.byShape[c.in.env()][shape]
+	if !ok || len(defs) != 1 {
+		return unknown{why: "the import " + show(v)}
+	}
+	assumption := "the parameter " + param + " of " + c.file + " names the stack of " + defs[0].c.file
+	if !slices.Contains(c.in.Assumed, assumption) {
+		c.in.Assumed = append(c.in.Assumed, assumption)
+	}
+	return defs[0].c.res(defs[0].v, depth+1)
+}
+
+// shapeOf writes a name with its one unknown part (one that fits) left
+// out, or says it has another shape.
+func shapeOf(parts concat, fits func(unknown) bool) (string, bool) {
+	var b strings.Builder
+	n := 0
+	for _, p := range parts {
+		switch x := p.(type) {
+		case string:
+			b.WriteString(x)
+		case unknown:
+			if !fits(x) {
+				return "", false
+			}
+			n++
+			b.WriteByte(0)
+		default:
+			return "", false
+		}
+	}
+	return b.String(), n == 1
 }
 
 // stackOutput resolves Fn::GetStackOutput: output of the set's template of
@@ -77,8 +126,16 @@ func (s *cfnSet) indexExports() {
 			if ex == nil {
 				continue
 			}
-			if name, ok := c.resolve(ex["Name"]).(string); ok {
+			switch name := c.resolve(ex["Name"]).(type) {
+			case string:
 				s.byEnv[env][name] = append(s.byEnv[env][name], export{c, om["Value"]})
+			case concat:
+				if shape, ok := shapeOf(name, func(u unknown) bool { return u.sym == "AWS::StackName" }); ok {
+					if s.byShape[env] == nil {
+						s.byShape[env] = map[string][]export{}
+					}
+					s.byShape[env][shape] = append(s.byShape[env][shape], export{c, om["Value"]})
+				}
 			}
 		}
 	}

@@ -297,3 +297,18 @@ func TestAResourceBehindAFalseConditionIsNotCreated(t *testing.T) {
 		t.Errorf("endpoints %+v: want only Maybe, which may not exist", eps)
 	}
 }
+
+func TestAnImportNamedByAStackParameterLinksTheSet(t *testing.T) {
+	// GIVEN a network stack exporting ${AWS::StackName}:X, and a service
+	// stack importing ${NetworkStack}:X
+	files := []string{"testdata/stackname/network.json", "testdata/stackname/service.json"}
+	// WHEN both are checked together, THEN the service is judged whole, and the why says what was assumed
+	s := check(t, files...).Templates[1].Services[0]
+	if s.Verdict != Private || !strings.Contains(s.Why, "assuming the parameter NetworkStack of testdata/stackname/service.json names the stack of testdata/stackname/network.json") {
+		t.Errorf("%s (%s) %q", s.Verdict, s.Why, s.Unknowns)
+	}
+	// AND alone, the service stack is undecided
+	if v := check(t, files[1]).Templates[0].Services[0].Verdict; v != Undecided {
+		t.Errorf("alone: %s", v)
+	}
+}

@@ -125,6 +125,9 @@ func (m *Model) judge(s *Service) *ServiceReport {
 			rep.Why += "; prefix list " + j.s3List + " taken as S3's"
 		}
 	}
+	for _, a := range s.In.Assumed {
+		rep.Why += "; assuming " + a
+	}
 	return rep
 }
 

@@ -65,6 +65,9 @@ type Input struct {
 	// Hidden names what the input creates that cannot be seen (a Transform,
 	// a module that was not initialised): endpoints there may exist.
 	Hidden []string
+	// Assumed says what the reader took for granted to link the set
+	// (a stack-name parameter taken to name a stack of the set).
+	Assumed []string
 
 	regionGuess    string // a region the input names literally, for messages
 	partitionGuess string // the partition it names literally (arn:aws:...)

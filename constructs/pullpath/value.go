@@ -185,9 +185,10 @@ func (c *cfnCtx) intrinsic(fn string, arg any, depth int) any {
 		}
 		return unknown{sym: "if:" + name, why: "Fn::If on the condition " + name}
 	case "Fn::ImportValue":
-		name, ok := c.res(arg, depth).(string)
+		v := c.res(arg, depth)
+		name, ok := v.(string)
 		if !ok {
-			return unknown{why: "an import whose name the set cannot show"}
+			return c.set.importByShape(c, v, depth)
 		}
 		return c.set.importValue(c, name, depth)
 	case "Fn::GetStackOutput":
