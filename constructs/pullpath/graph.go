@@ -279,11 +279,3 @@ func guessRegion(raw []byte) string {
 	}
 	return ""
 }
-
-// layerObject is an object of the layer bucket of region (for policies).
-func layerObject(region string) string {
-	if region == "" {
-		return "arn:${AWS::Partition}:s3:::prod-${AWS::Region}-starport-layer-bucket/sha256/0"
-	}
-	return "arn:" + partition(region) + ":s3:::prod-" + region + "-starport-layer-bucket/sha256/0"
-}

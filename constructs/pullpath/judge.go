@@ -55,19 +55,6 @@ func (j *judgement) find(rule, severity string, n *Node, msg, fix string) {
 	j.findings = append(j.findings, f)
 }
 
-// severity picks a rule's severity from the way out: the error when there
-// is none, what the rule says with one, and nothing (an unknown) when the
-// way out is unknown.
-func (j *judgement) bySeverity(none, withOut string) string {
-	switch j.out {
-	case No:
-		return none
-	case Yes:
-		return withOut
-	}
-	return ""
-}
-
 // judge decides the verdict of service s.
 func (m *Model) judge(s *Service) *ServiceReport {
 	j := &judgement{m: m, s: s, reached: map[*Endpoint]Tri{}}
