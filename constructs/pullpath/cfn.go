@@ -241,42 +241,30 @@ func (c *cfnCtx) create(id string, r *resource) {
 		m.RouteTables = append(m.RouteTables, main)
 		c.nodes[id] = v
 	case "AWS::EC2::Subnet":
-		x := &Subnet{Node: n}
-		m.Subnets = append(m.Subnets, x)
-		c.nodes[id] = x
+		c.nodes[id] = add(&m.Subnets, &Subnet{Node: n})
 	case "AWS::EC2::RouteTable":
-		x := &RouteTable{Node: n}
-		m.RouteTables = append(m.RouteTables, x)
-		c.nodes[id] = x
+		c.nodes[id] = add(&m.RouteTables, &RouteTable{Node: n})
 	case "AWS::EC2::VPCEndpoint":
-		x := &Endpoint{Node: n}
-		m.Endpoints = append(m.Endpoints, x)
-		c.nodes[id] = x
+		c.nodes[id] = add(&m.Endpoints, &Endpoint{Node: n})
 	case "AWS::EC2::SecurityGroup":
-		x := &Group{Node: n, DefaultEgress: true}
-		m.Groups = append(m.Groups, x)
-		c.nodes[id] = x
+		c.nodes[id] = add(&m.Groups, &Group{Node: n, DefaultEgress: true})
 	case "AWS::ECS::Service":
-		x := &Service{Node: n}
-		m.Services = append(m.Services, x)
-		c.nodes[id] = x
+		c.nodes[id] = add(&m.Services, &Service{Node: n})
 	case "AWS::ECS::Cluster":
-		x := &Cluster{Node: n}
-		m.Clusters = append(m.Clusters, x)
-		c.nodes[id] = x
+		c.nodes[id] = add(&m.Clusters, &Cluster{Node: n})
 	case "AWS::ECS::TaskDefinition":
-		x := &TaskDef{Node: n}
-		m.TaskDefs = append(m.TaskDefs, x)
-		c.nodes[id] = x
+		c.nodes[id] = add(&m.TaskDefs, &TaskDef{Node: n})
 	case "AWS::IAM::Role":
-		x := &Role{Node: n}
-		m.Roles = append(m.Roles, x)
-		c.nodes[id] = x
+		c.nodes[id] = add(&m.Roles, &Role{Node: n})
 	case "AWS::ECR::PullThroughCacheRule":
-		x := &CacheRule{Node: n}
-		m.Caches = append(m.Caches, x)
-		c.nodes[id] = x
+		c.nodes[id] = add(&m.Caches, &CacheRule{Node: n})
 	}
+}
+
+// add appends x to list and returns it.
+func add[T any](list *[]*T, x *T) *T {
+	*list = append(*list, x)
+	return x
 }
 
 // prop resolves property key of resource id.
