@@ -2,12 +2,13 @@ package privatepull
 
 import (
 	"encoding/json"
-	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
+
+	"github.com/privatepull/privatepull/constructs/pullpath"
 )
 
 // tasks is what the aspect reads of a service's tasks.
@@ -143,11 +144,11 @@ func isTrue(v any) bool {
 // read through: secretsmanager for a Secrets Manager secret, ssm for a
 // parameter, both when the ARN does not tell.
 func secretServicesOf(arn *string) []InterfaceService {
-	text := *arn // a literal, or a concatenation whose literal parts may tell
-	switch {
-	case strings.Contains(text, ":secretsmanager:"):
+	// a literal, or a concatenation whose literal parts may tell
+	switch pullpath.SecretStore(*arn) {
+	case "secretsmanager":
 		return []InterfaceService{SecretsManager}
-	case strings.Contains(text, ":ssm:") || strings.Contains(text, ":parameter"):
+	case "ssm":
 		return []InterfaceService{Ssm}
 	}
 	types := map[string]bool{}

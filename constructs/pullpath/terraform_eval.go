@@ -249,16 +249,11 @@ func (in *tfInst) account() string {
 	return "${ACCOUNT}"
 }
 
-func tfPartition(region string) (partition, suffix string) {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn", "amazonaws.com.cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov", "amazonaws.com"
-	case strings.Contains(region, "${"):
+func tfPartition(region string) (string, string) {
+	if strings.Contains(region, "${") {
 		return "${PARTITION}", "amazonaws.com"
 	}
-	return "aws", "amazonaws.com"
+	return partition(region), urlSuffix(region)
 }
 
 // variable is the value of an input variable of the module.

@@ -1470,12 +1470,6 @@ func (mp *tfMapper) containers(s, why string) ([]*Container, string) {
 }
 
 func (mp *tfMapper) secretStore(from string) string {
-	switch {
-	case strings.Contains(from, ":secretsmanager:"):
-		return "secretsmanager"
-	case strings.Contains(from, ":ssm:"):
-		return "ssm"
-	}
 	if in, _, _ := mp.ref(from); in != nil {
 		switch {
 		case strings.HasPrefix(in.res.typ, "aws_secretsmanager_"):
@@ -1484,10 +1478,7 @@ func (mp *tfMapper) secretStore(from string) string {
 			return "ssm"
 		}
 	}
-	if from != "" && !strings.Contains(from, "${") && !strings.HasPrefix(from, "arn:") {
-		return "ssm"
-	}
-	return ""
+	return SecretStore(from)
 }
 
 // policyDocument evaluates a data.aws_iam_policy_document into its JSON.
