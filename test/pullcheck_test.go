@@ -24,11 +24,18 @@ var pullcheckBin = sync.OnceValues(func() (string, error) {
 // pullcheck runs the command and returns its exit code and outputs.
 func pullcheck(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return pullcheckIn(t, "", stdin, args...)
+}
+
+// pullcheckIn runs the command in folder dir ("" for test/).
+func pullcheckIn(t *testing.T, dir, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	bin, err := pullcheckBin()
 	if err != nil {
 		t.Fatalf("build: %v", err)
 	}
 	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
 	var o, e bytes.Buffer
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = strings.NewReader(stdin), &o, &e
 	err = cmd.Run()
