@@ -42,7 +42,7 @@ func (s *cfnSet) add(in *Input, file string, tpl *template, parent *cfnCtx, para
 // importValue resolves Fn::ImportValue name against the exports of the
 // set's templates of c's environment.
 func (s *cfnSet) importValue(c *cfnCtx, name string, depth int) any {
-	defs := s.byEnv[c.in.env()][name]
+	defs := s.byEnv[c.in.Env()][name]
 	if len(defs) == 1 {
 		return defs[0].c.res(defs[0].v, depth+1)
 	}
@@ -50,7 +50,7 @@ func (s *cfnSet) importValue(c *cfnCtx, name string, depth int) any {
 	if len(defs) > 1 {
 		why += " (exported twice in the set)"
 	}
-	return unknown{sym: "import:" + c.in.env() + ":" + name, why: why}
+	return unknown{sym: "import:" + c.in.Env() + ":" + name, why: why}
 }
 
 // importByShape resolves an import whose name is unknown only by one
@@ -65,7 +65,7 @@ func (s *cfnSet) importByShape(c *cfnCtx, v any, depth int) any {
 		param = strings.TrimPrefix(u.why, "the parameter ")
 		return strings.HasPrefix(u.why, "the parameter ")
 	})
-	defs := s.byShape[c.in.env()][shape]
+	defs := s.byShape[c.in.Env()][shape]
 	if !ok || len(defs) != 1 {
 		return unknown{why: "the import " + show(v)}
 	}
@@ -116,7 +116,7 @@ func (s *cfnSet) stackOutput(c *cfnCtx, stack, output string, depth int) any {
 // import is resolved, and export names that need an import are skipped.
 func (s *cfnSet) indexExports() {
 	for _, c := range s.ctxs {
-		env := c.in.env()
+		env := c.in.Env()
 		if s.byEnv[env] == nil {
 			s.byEnv[env] = map[string][]export{}
 		}
@@ -404,7 +404,7 @@ func (c *cfnCtx) extNode(kind string, v any, make func(Node) any) any {
 	if key == "" {
 		return make(n)
 	}
-	key = kind + "|" + c.in.env() + "|" + key
+	key = kind + "|" + c.in.Env() + "|" + key
 	if x, ok := c.set.ext[key]; ok {
 		return x
 	}

@@ -136,8 +136,9 @@ func addTemplate(set *cfnSet, in *Input, file string, raw []byte, parent *cfnCtx
 	if err != nil {
 		return fmt.Errorf("%s: %v", file, err)
 	}
-	if in.regionGuess = in.Region; in.regionGuess == "" {
-		in.regionGuess = guessRegion(raw)
+	in.Dialect = cfnDialect{}
+	if in.RegionHint = in.Region; in.RegionHint == "" {
+		in.RegionHint = guessRegion(raw)
 	}
 	if parent == nil {
 		set.m.Inputs = append(set.m.Inputs, in)
@@ -160,8 +161,8 @@ func addTemplate(set *cfnSet, in *Input, file string, raw []byte, parent *cfnCtx
 			in.Hidden = append(in.Hidden, "what a Fn::Transform inserts into "+id+" of "+file)
 		}
 	}
-	if in.partitionGuess = partition(in.Region); in.Region == "" {
-		in.partitionGuess = guessPartition(raw)
+	if in.PartitionHint = partition(in.Region); in.Region == "" {
+		in.PartitionHint = guessPartition(raw)
 	}
 	return nil
 }

@@ -166,7 +166,7 @@ func (j *judgement) image(c *Container, ecrNeed *Tri) {
 	if !strings.HasPrefix(region, "${") {
 		switch {
 		case j.s.In.Region == "":
-			if j.s.In.regionGuess != region {
+			if j.s.In.RegionHint != region {
 				j.unknown("registry of container "+c.Name, "the image is in ECR of "+region+", and the stack's region is unknown")
 			}
 		case region != j.s.In.Region:
@@ -178,7 +178,7 @@ func (j *judgement) image(c *Container, ecrNeed *Tri) {
 	im := ecrImage{image: c.Image, account: m[1], region: region, repo: repo}
 	j.ecr = append(j.ecr, im)
 	for _, cr := range j.m.Caches {
-		if cr.In.env() == j.s.In.env() && cr.Prefix != "" && (cr.Prefix == "ROOT" || strings.HasPrefix(repo, cr.Prefix+"/")) {
+		if cr.In.Env() == j.s.In.Env() && cr.Prefix != "" && (cr.Prefix == "ROOT" || strings.HasPrefix(repo, cr.Prefix+"/")) {
 			im.image += " (cache rule " + cr.ID + ", upstream " + cr.Upstream + ")"
 			j.cached = append(j.cached, im)
 			return

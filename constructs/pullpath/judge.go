@@ -45,8 +45,9 @@ func (j *judgement) goesOut(what string) {
 }
 
 // find records a finding on node n.
-func (j *judgement) find(rule, severity string, n *Node, msg, fix string) {
-	f := &Finding{Rule: rule, Severity: severity, Resource: n.ID, Message: msg, Fix: fix, Help: HelpURI(rule), node: n}
+func (j *judgement) find(rule, severity string, n *Node, msg string, fix Change) {
+	fix.At = n
+	f := &Finding{Rule: rule, Severity: severity, Resource: n.ID, Message: msg, Fix: j.s.In.Dialect.Fix(fix), Help: HelpURI(rule), node: n}
 	for _, g := range j.findings {
 		if g.Rule == rule && g.node == n && g.Message == msg {
 			return
@@ -67,7 +68,7 @@ func (m *Model) judge(s *Service) *ServiceReport {
 	j.vpc = serviceVPC(s)
 	j.region = s.In.Region
 	if j.region == "" {
-		j.region = s.In.regionGuess
+		j.region = s.In.RegionHint
 	}
 	j.wayOut()
 	j.facts()
@@ -121,14 +122,6 @@ func (m *Model) judge(s *Service) *ServiceReport {
 func uniq(s []string) []string {
 	slices.Sort(s)
 	return slices.Compact(s)
-}
-
-// fix picks the CloudFormation or the Terraform wording of a fix.
-func (j *judgement) fix(cfn, tf string) string {
-	if j.s.In.Terraform {
-		return tf
-	}
-	return cfn
 }
 
 // skip returns why the service is not Fargate in awsvpc mode, or "".
@@ -303,44 +296,36 @@ func (j *judgement) hidden() string {
 // account, regionSym and partitionOr are the task's account, region and
 // partition: literal when known, else the input's symbol for them.
 func (j *judgement) account() string {
-	switch {
-	case j.s.In.Account != "":
+	if j.s.In.Account != "" {
 		return j.s.In.Account
-	case j.s.In.Terraform:
-		return "${ACCOUNT}"
 	}
-	return "${AWS::AccountId}"
+	return j.s.In.Dialect.Placeholder(Account)
 }
 
 // known replaces the partition symbol with the partition the input's own
 // ARNs name, when the environment is unknown.
 func (j *judgement) known() *strings.Replacer {
-	if p := j.s.In.partitionGuess; p != "" && j.s.In.Region == "" {
-		return strings.NewReplacer("${AWS::Partition}", p, "${PARTITION}", p)
+	if p := j.s.In.PartitionHint; p != "" && j.s.In.Region == "" {
+		return strings.NewReplacer(j.s.In.Dialect.Placeholder(Partition), p)
 	}
 	return nil
 }
 
 func (j *judgement) regionSym() string {
-	switch {
-	case j.s.In.Region != "":
+	if j.s.In.Region != "" {
 		return j.s.In.Region
-	case j.s.In.Terraform:
-		return "${REGION}"
 	}
-	return "${AWS::Region}"
+	return j.s.In.Dialect.Placeholder(Region)
 }
 
 func (j *judgement) partitionOr() string {
 	switch {
 	case j.s.In.Region != "":
 		return partition(j.s.In.Region)
-	case j.s.In.partitionGuess != "":
-		return j.s.In.partitionGuess // the template's own ARNs fix it
-	case j.s.In.Terraform:
-		return "${PARTITION}"
+	case j.s.In.PartitionHint != "":
+		return j.s.In.PartitionHint // the input's own ARNs fix it
 	}
-	return "${AWS::Partition}"
+	return j.s.In.Dialect.Placeholder(Partition)
 }
 
 func groupsWhy(gs []*Group, egress bool) string {

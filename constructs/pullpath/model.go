@@ -58,8 +58,8 @@ type Input struct {
 	// Stack is the CDK stack's name when the input comes from a cloud
 	// assembly, else "".
 	Stack string
-	// Terraform is true for a Terraform root module.
-	Terraform bool
+	// Dialect words the fixes of its findings in the input's own terms.
+	Dialect Dialect
 	// Account and Region are the environment, "" where unknown.
 	Account, Region string
 	// Hidden names what the input creates that cannot be seen (a Transform,
@@ -68,14 +68,17 @@ type Input struct {
 	// Assumed says what the reader took for granted to link the set
 	// (a stack-name parameter taken to name a stack of the set).
 	Assumed []string
-
-	regionGuess    string // a region the input names literally, for messages
-	partitionGuess string // the partition it names literally (arn:aws:...)
+	// RegionHint is a region the input names literally (an endpoint
+	// service name, an ECR host), for messages when Region is "".
+	RegionHint string
+	// PartitionHint is the partition the input's literal ARNs name
+	// (arn:aws-cn:...), when Region is "".
+	PartitionHint string
 }
 
-// env is the key of the input's set: inputs of one environment see each
-// other's exports.
-func (in *Input) env() string { return in.Account + "/" + in.Region }
+// Env is the key of the input's environment: inputs of one environment
+// see each other's exports and cache rules.
+func (in *Input) Env() string { return in.Account + "/" + in.Region }
 
 // Node is what every element of the graph has.
 type Node struct {

@@ -52,8 +52,7 @@ func (j *judgement) missing(n need) {
 		}
 		j.find(n.rule, sev, &s.Node,
 			fmt.Sprintf("ECS service %s runs in VPC %s, which has no interface endpoint for com.amazonaws.%s.%s, and its tasks have no way out (%s): %s", s.ID, v.ID, j.regionOr(), n.svc, j.via, missingEndpointWhat[n.svc]),
-			j.fix(fmt.Sprintf("add an AWS::EC2::VPCEndpoint com.amazonaws.%s.%s with VpcEndpointType Interface and PrivateDnsEnabled true in the service's subnets", j.regionOr(), n.svc),
-				fmt.Sprintf("add an aws_vpc_endpoint com.amazonaws.%s.%s with vpc_endpoint_type = \"Interface\" and private_dns_enabled = true", j.regionOr(), n.svc)))
+			Change{Kind: AddInterfaceEndpoint, Region: j.regionOr(), Service: n.svc})
 	}
 }
 
@@ -73,7 +72,7 @@ func (j *judgement) privateDNS() {
 		default:
 			e, s := n.eps[0], j.s
 			msg := fmt.Sprintf("Interface endpoint %s (%s) has private DNS off (the default in CloudFormation and Terraform), so from ECS service %s the name %s still resolves to public addresses", e.ID, e.ServiceName, s.ID, e.ServiceName)
-			fix := j.fix("set PrivateDnsEnabled: true on the endpoint (and keep EnableDnsSupport and EnableDnsHostnames on the VPC)", "set private_dns_enabled = true on the aws_vpc_endpoint")
+			fix := Change{Kind: EnablePrivateDNS}
 			switch j.out {
 			case No:
 				j.find("PRIVATEPULL-PRIVATE-DNS", "error", &e.Node, msg+", and the tasks have no way out: "+missingEndpointWhat[n.svc], fix)
@@ -105,7 +104,7 @@ func (j *judgement) vpcDNS() {
 	case No:
 		j.find("PRIVATEPULL-VPC-DNS", "error", &v.Node,
 			fmt.Sprintf("VPC %s (ECS service %s) has EnableDnsSupport false: the Amazon DNS server is off, no AWS name resolves, and the task cannot pull its image", v.ID, j.s.ID),
-			j.fix("set EnableDnsSupport: true on the VPC", "set enable_dns_support = true on the aws_vpc"))
+			Change{Kind: EnableDNSSupport})
 	case Unknown:
 		j.unknown("DNS support of VPC "+v.ID, "EnableDnsSupport cannot be read")
 	}
@@ -115,7 +114,7 @@ func (j *judgement) vpcDNS() {
 	switch v.DNSHostnames {
 	case No:
 		msg := fmt.Sprintf("VPC %s (ECS service %s) has EnableDnsHostnames off (CloudFormation and Terraform default): private DNS of its interface endpoints does not work, so the ECR, logs and other names resolve to public addresses", v.ID, j.s.ID)
-		fix := j.fix("set EnableDnsHostnames: true on the VPC", "set enable_dns_hostnames = true on the aws_vpc")
+		fix := Change{Kind: EnableDNSHostnames}
 		switch j.out {
 		case No:
 			j.find("PRIVATEPULL-VPC-DNS", "error", &v.Node, msg+", and the tasks have no way out: the pull fails", fix)
@@ -141,7 +140,7 @@ func (j *judgement) endpointEgress() {
 		case No:
 			j.find("PRIVATEPULL-ENDPOINT-EGRESS", "error", &s.Node,
 				fmt.Sprintf("ECS service %s's security groups (%s) have no tcp/443 egress to interface endpoint %s (%s, groups %s), which answers its name for the whole VPC: the tasks cannot reach it and the pull or start fails (CannotPullContainerError / ResourceInitializationError: i/o timeout)", s.ID, names(s.Groups), e.ID, e.ServiceName, names(e.Groups)),
-				j.fix("add an egress rule tcp/443 from the task group to the endpoint's security group (or to the VPC CIDR)", "add an egress rule tcp/443 from the task group to the endpoint's security group (security_groups = [aws_security_group.endpoints.id]) or the VPC CIDR"))
+				Change{Kind: AllowEgressToEndpoint})
 		case Unknown:
 			j.unknown("tcp/443 from the tasks to endpoint "+e.ID, firstNonEmpty(s.GroupsWhy, e.GroupsWhy, "a rule the set cannot compare"))
 		}
@@ -157,7 +156,7 @@ func (j *judgement) endpointIngress() {
 		case No:
 			j.find("PRIVATEPULL-ENDPOINT-INGRESS", "error", &e.Node,
 				fmt.Sprintf("Interface endpoint %s (%s) has security groups (%s) that admit no tcp/443 from ECS service %s (groups %s, subnets %s): the endpoint refuses the tasks' HTTPS connections and the pull or start fails (CannotPullContainerError / ResourceInitializationError: i/o timeout)", e.ID, e.ServiceName, names(e.Groups), s.ID, names(s.Groups), subnetNames(s.Subnets)),
-				j.fix("add an ingress rule tcp/443 from the task's security group (or a CIDR that covers the task subnets) to the endpoint's security group", "add an ingress rule tcp/443 from the task's security group (or cidr_blocks covering the task subnets) to the endpoint's aws_security_group"))
+				Change{Kind: AllowIngressFromTasks})
 		case Unknown:
 			j.unknown("tcp/443 into endpoint "+e.ID+" from the tasks", firstNonEmpty(e.GroupsWhy, groupsWhy(e.Groups, false), "a rule the set cannot compare with the task subnets"))
 		}

@@ -42,7 +42,7 @@ func (j *judgement) endpointPolicy(e *Endpoint) {
 	if len(blocked) > 0 {
 		j.find("PRIVATEPULL-ENDPOINT-POLICY", "error", &e.Node,
 			fmt.Sprintf("Interface endpoint %s (%s) has a policy that does not allow (or denies) %s: the pull through it fails with CannotPullContainerError (AccessDenied)", e.ID, e.ServiceName, strings.Join(blocked, ", ")),
-			j.fix("allow ecr:GetAuthorizationToken on * and ecr:BatchGetImage, ecr:GetDownloadUrlForLayer on the repositories, for Principal *, in the PolicyDocument (or remove it)", "allow ecr:GetAuthorizationToken on * and ecr:BatchGetImage, ecr:GetDownloadUrlForLayer on the repositories in the aws_vpc_endpoint's policy (or remove it)"))
+			Change{Kind: AllowPullInEndpointPolicy})
 	}
 }
 
@@ -55,7 +55,7 @@ func (j *judgement) s3Policy(gw *Endpoint) {
 	case No:
 		j.find("PRIVATEPULL-S3-POLICY", "error", &gw.Node,
 			fmt.Sprintf("S3 gateway endpoint %s has a policy that does not allow (or denies) s3:GetObject on arn:aws:s3:::prod-%s-starport-layer-bucket/*: ECR layers come from that bucket, owned by AWS, so every pull through the gateway fails with CannotPullContainerError (403)", gw.ID, j.regionOr()),
-			j.fix("add a statement Allow, Principal *, s3:GetObject on arn:aws:s3:::prod-"+j.regionOr()+"-starport-layer-bucket/* (and let no Deny cover it)", "allow s3:GetObject on arn:aws:s3:::prod-"+j.regionOr()+"-starport-layer-bucket/* in the gateway's policy (and let no Deny cover it)"))
+			Change{Kind: AllowLayersInGatewayPolicy, Region: j.regionOr()})
 	case Unknown:
 		j.unknown("policy of S3 gateway "+gw.ID, firstNonEmpty(gw.Policy.Why, "whether it allows s3:GetObject on the layer bucket "+target))
 	}
@@ -130,7 +130,7 @@ func (j *judgement) executionRole() {
 	if t.ExecRole == nil {
 		j.find("PRIVATEPULL-EXECUTION-ROLE", "error", &t.Node,
 			fmt.Sprintf("Task definition %s (ECS service %s) has no execution role, but Fargate needs one to %s: the task fails to start (CannotPullContainerError / ResourceInitializationError)", t.ID, j.s.ID, needsText(needs)),
-			j.fix("set ExecutionRoleArn to a role with the AmazonECSTaskExecutionRolePolicy managed policy (and the secrets' reads)", "set execution_role_arn to a role with AmazonECSTaskExecutionRolePolicy attached (and the secrets' reads)"))
+			Change{Kind: SetExecutionRole})
 		return
 	}
 	var missing []string
@@ -145,7 +145,7 @@ func (j *judgement) executionRole() {
 	if len(missing) > 0 {
 		j.find("PRIVATEPULL-EXECUTION-ROLE", "error", &t.Node,
 			fmt.Sprintf("Task definition %s (ECS service %s): its execution role %s is not allowed %s, which Fargate calls for the task: the task fails to start (CannotPullContainerError / ResourceInitializationError: AccessDenied)", t.ID, j.s.ID, t.ExecRole.ID, strings.Join(missing, ", ")),
-			j.fix("grant role "+t.ExecRole.ID+" ecr:GetAuthorizationToken on * and the pull, log and secret actions on their resources (e.g. repository.grantPull, or the AmazonECSTaskExecutionRolePolicy managed policy)", "attach AmazonECSTaskExecutionRolePolicy to the execution role (aws_iam_role_policy_attachment) and allow the secrets' reads"))
+			Change{Kind: GrantExecutionRole, Role: t.ExecRole.ID})
 	}
 }
 
@@ -187,7 +187,7 @@ func (j *judgement) pullThroughCache() {
 			case No:
 				j.find("PRIVATEPULL-PULL-THROUGH-CACHE", "error", &t.Node,
 					fmt.Sprintf("Task definition %s pulls %s through a pull-through cache, but its execution role %s may not ecr:BatchImportUpstreamImage on %s: an image not yet cached cannot be imported and the pull fails", t.ID, im.image, t.ExecRole.ID, req.Resource),
-					j.fix("allow ecr:BatchImportUpstreamImage (and ecr:CreateRepository) on the cache's repositories to the execution role", "allow ecr:BatchImportUpstreamImage (and ecr:CreateRepository) to the execution role in an aws_iam_role_policy"))
+					Change{Kind: GrantCacheImport})
 			case Unknown:
 				j.unknown("ecr:BatchImportUpstreamImage of role "+t.ExecRole.ID, firstNonEmpty(t.ExecRole.PoliciesWhy, "whether it is allowed on "+req.Resource))
 			}
@@ -195,7 +195,7 @@ func (j *judgement) pullThroughCache() {
 			if j.roleAllows(t.ExecRole, req) == No {
 				j.find("PRIVATEPULL-PULL-THROUGH-CACHE", "warning", &t.Node,
 					fmt.Sprintf("Task definition %s pulls %s through a pull-through cache, but its execution role %s may not ecr:CreateRepository: the first pull of an image whose cache repository does not exist yet fails", t.ID, im.image, t.ExecRole.ID),
-					j.fix("allow ecr:CreateRepository on the cache's repositories to the execution role, or create them beforehand", "allow ecr:CreateRepository to the execution role, or create the cache repositories beforehand"))
+					Change{Kind: GrantCacheCreate})
 			}
 		}
 	}
@@ -203,7 +203,7 @@ func (j *judgement) pullThroughCache() {
 	case No:
 		j.find("PRIVATEPULL-PULL-THROUGH-CACHE", "warning", &j.s.Node,
 			fmt.Sprintf("ECS service %s pulls %s through a pull-through cache, and its tasks have no way out (%s): the first pull of an image not yet cached needs the internet, so only images already cached can start", j.s.ID, first, j.via),
-			j.fix("pull each image once from a network with a way out (or give the tasks a NAT route) before relying on the cache", "pull each image once from a network with a way out (or route the task subnets through a NAT gateway) before relying on the cache"))
+			Change{Kind: WarmCache})
 		j.unknown("pull through cache", "it works only once the image is cached")
 	case Unknown:
 		j.unknown("pull through cache", "the first pull needs the internet, and "+j.via)

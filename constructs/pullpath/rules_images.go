@@ -10,7 +10,7 @@ func (j *judgement) imageRegistry() {
 		case No:
 			j.find("PRIVATEPULL-IMAGE-REGISTRY", "error", &j.s.Node,
 				fmt.Sprintf("ECS service %s runs image %s (container %s) from %s, which no VPC endpoint serves, and its tasks have no way out (%s): the pull fails with CannotPullContainerError", j.s.ID, f.c.Image, f.c.Name, f.host, j.via),
-				j.fix("copy the image into this region's private ECR (or use an ECR pull-through cache) and reference it there", "push the image to an aws_ecr_repository of this region and use its repository_url"))
+				Change{Kind: CopyImageToECR})
 		case Yes:
 			j.goesOut("image from " + f.host)
 		default:
@@ -25,6 +25,6 @@ func (j *judgement) publicIP() {
 	if j.s.PublicIP == Yes {
 		j.find("PRIVATEPULL-PUBLIC-IP", "warning", &j.s.Node,
 			fmt.Sprintf("ECS service %s gives its tasks a public IP: with an internet-gateway route they reach AWS over the internet, not through the VPC endpoints", j.s.ID),
-			j.fix("set AssignPublicIp to DISABLED and run the tasks in private or isolated subnets", "set assign_public_ip = false in network_configuration"))
+			Change{Kind: DisablePublicIP})
 	}
 }

@@ -16,7 +16,7 @@ func (j *judgement) s3Gateway() {
 	for _, gw := range r.idle {
 		j.find("PRIVATEPULL-S3-GATEWAY", "error", &gw.Node,
 			fmt.Sprintf("S3 gateway endpoint %s is on route tables (%s) that no subnet uses: it serves nothing, and ECS service %s's tasks get no route to S3 through it for the image layers", gw.ID, names(gw.RouteTables), s.ID),
-			j.fix("put the route tables of the task subnets in the gateway's RouteTableIds", "put the task subnets' route tables in route_table_ids (or use aws_vpc_endpoint_route_table_association)"))
+			Change{Kind: PutGatewayOnTaskRouteTables})
 	}
 	idleFinding := func(what string) bool {
 		if len(r.idle) == 0 || j.out == Yes || !r.sure {
@@ -24,7 +24,7 @@ func (j *judgement) s3Gateway() {
 		}
 		j.find("PRIVATEPULL-S3-GATEWAY", "error", &s.Node,
 			fmt.Sprintf("ECS service %s: %s, and the VPC's S3 gateway %s serves no subnet: the tasks get no route to S3 for the image layers, and the pull fails with CannotPullContainerError", s.ID, what, r.idle[0].ID),
-			j.fix("put the task subnets' route tables in the S3 gateway's RouteTableIds", "put the task subnets' route tables in route_table_ids"))
+			Change{Kind: AddTaskRouteTablesToGateway})
 		return true
 	}
 	switch r.covered {
@@ -67,7 +67,7 @@ func (j *judgement) uncoveredS3(rule string) {
 		if rule == "PRIVATEPULL-S3-INTERFACE" {
 			what += fmt.Sprintf(", and its S3 interface endpoint (%s) cannot serve ECR layers", r.interfaces[0].ID)
 		}
-		fix := j.fix("add an AWS::EC2::VPCEndpoint com.amazonaws."+j.regionOr()+".s3 with VpcEndpointType Gateway and the task subnets' route tables in RouteTableIds", "add an aws_vpc_endpoint com.amazonaws."+j.regionOr()+".s3 (vpc_endpoint_type = \"Gateway\") with the task subnets' route tables in route_table_ids")
+		fix := Change{Kind: AddS3Gateway, Region: j.regionOr()}
 		if j.out == Yes {
 			j.find(rule, "warning", &s.Node, what+": image layers go out through "+j.via, fix)
 			j.goesOut("image layers")
@@ -89,7 +89,7 @@ func (j *judgement) s3Egress() {
 	case No:
 		j.find("PRIVATEPULL-S3-EGRESS", "error", &s.Node,
 			fmt.Sprintf("ECS service %s's security groups (%s) have no tcp/443 egress to the S3 managed prefix list com.amazonaws.%s.s3, while the S3 gateway's route captures the image layers: the pull fails with CannotPullContainerError ... prod-%s-starport-layer-bucket.s3... i/o timeout", s.ID, names(s.Groups), j.regionOr(), j.regionOr()),
-			j.fix("add an egress rule tcp/443 to the prefix list com.amazonaws."+j.regionOr()+".s3 (DestinationPrefixListId, e.g. from ec2.PrefixList.fromLookup or DescribeManagedPrefixLists)", "add egress { from_port = 443, to_port = 443, protocol = \"tcp\", prefix_list_ids = [data.aws_prefix_list.s3.id] }"))
+			Change{Kind: AllowEgressToS3, Region: j.regionOr()})
 	case Unknown:
 		j.unknown("tcp/443 from the tasks to the S3 prefix list", firstNonEmpty(s.GroupsWhy, groupsWhy(s.Groups, true), "a rule the set cannot compare"))
 	}

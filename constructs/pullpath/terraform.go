@@ -120,7 +120,7 @@ func readTerraform(dir string, opts TerraformOptions, fsys tfFS) (m *Model, err 
 		fsys:    fsys,
 		configs: map[string]*tfConfig{},
 		syms:    map[string]*tfSym{},
-		in:      &Input{Path: dir, Terraform: true},
+		in:      &Input{Path: dir, Dialect: tfDialect{}},
 		budget:  tfMaxInstances,
 	}
 	for _, kv := range opts.Env {

@@ -39,7 +39,7 @@ content { cidr_blocks = [egress.value] }
 			}
 			return
 		}
-		if len(m.Inputs) != 1 || !m.Inputs[0].Terraform {
+		if len(m.Inputs) != 1 || m.Inputs[0].Dialect == nil {
 			t.Fatal("no Terraform input")
 		}
 	})

@@ -123,7 +123,7 @@ func TestTerraformWriteup(t *testing.T) {
 	fixed := readTF(t, "writeup-fixed")
 	for _, m := range []*Model{broken, fixed} {
 		in := m.Inputs[0]
-		eq(t, "terraform", in.Terraform, true)
+		eq(t, "dialect", in.Dialect.Placeholder(Region), "${REGION}")
 		eq(t, "region", in.Region, "eu-west-1")
 		v := tfFind(t, m.VPCs, "aws_vpc.main")
 		eq(t, "dns support", v.DNSSupport, Yes)

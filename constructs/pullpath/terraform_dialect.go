@@ -1,0 +1,62 @@
+package pullpath
+
+import "fmt"
+
+// tfDialect words fixes as Terraform resources and arguments.
+type tfDialect struct{}
+
+// Fix words change c.
+func (tfDialect) Fix(c Change) string {
+	switch c.Kind {
+	case AddInterfaceEndpoint:
+		return fmt.Sprintf("add an aws_vpc_endpoint com.amazonaws.%s.%s with vpc_endpoint_type = \"Interface\" and private_dns_enabled = true", c.Region, c.Service)
+	case EnablePrivateDNS:
+		return "set private_dns_enabled = true on the aws_vpc_endpoint"
+	case EnableDNSSupport:
+		return "set enable_dns_support = true on the aws_vpc"
+	case EnableDNSHostnames:
+		return "set enable_dns_hostnames = true on the aws_vpc"
+	case AllowEgressToEndpoint:
+		return "add an egress rule tcp/443 from the task group to the endpoint's security group (security_groups = [aws_security_group.endpoints.id]) or the VPC CIDR"
+	case AllowIngressFromTasks:
+		return "add an ingress rule tcp/443 from the task's security group (or cidr_blocks covering the task subnets) to the endpoint's aws_security_group"
+	case AllowPullInEndpointPolicy:
+		return "allow ecr:GetAuthorizationToken on * and ecr:BatchGetImage, ecr:GetDownloadUrlForLayer on the repositories in the aws_vpc_endpoint's policy (or remove it)"
+	case AllowLayersInGatewayPolicy:
+		return "allow s3:GetObject on arn:aws:s3:::prod-" + c.Region + "-starport-layer-bucket/* in the gateway's policy (and let no Deny cover it)"
+	case SetExecutionRole:
+		return "set execution_role_arn to a role with AmazonECSTaskExecutionRolePolicy attached (and the secrets' reads)"
+	case GrantExecutionRole:
+		return "attach AmazonECSTaskExecutionRolePolicy to the execution role (aws_iam_role_policy_attachment) and allow the secrets' reads"
+	case GrantCacheImport:
+		return "allow ecr:BatchImportUpstreamImage (and ecr:CreateRepository) to the execution role in an aws_iam_role_policy"
+	case GrantCacheCreate:
+		return "allow ecr:CreateRepository to the execution role, or create the cache repositories beforehand"
+	case WarmCache:
+		return "pull each image once from a network with a way out (or route the task subnets through a NAT gateway) before relying on the cache"
+	case CopyImageToECR:
+		return "push the image to an aws_ecr_repository of this region and use its repository_url"
+	case DisablePublicIP:
+		return "set assign_public_ip = false in network_configuration"
+	case PutGatewayOnTaskRouteTables:
+		return "put the task subnets' route tables in route_table_ids (or use aws_vpc_endpoint_route_table_association)"
+	case AddTaskRouteTablesToGateway:
+		return "put the task subnets' route tables in route_table_ids"
+	case AddS3Gateway:
+		return "add an aws_vpc_endpoint com.amazonaws." + c.Region + ".s3 (vpc_endpoint_type = \"Gateway\") with the task subnets' route tables in route_table_ids"
+	case AllowEgressToS3:
+		return "add egress { from_port = 443, to_port = 443, protocol = \"tcp\", prefix_list_ids = [data.aws_prefix_list.s3.id] }"
+	}
+	return ""
+}
+
+// Placeholder is how the reader writes the values it cannot know.
+func (tfDialect) Placeholder(p Placeholder) string {
+	switch p {
+	case Account:
+		return "${ACCOUNT}"
+	case Region:
+		return "${REGION}"
+	}
+	return "${PARTITION}"
+}
