@@ -31,9 +31,9 @@ func assertPullPathPasses(t *testing.T, templatePath string, want ...string) {
 	if len(want) == 0 {
 		want = []string{pullpath.Private}
 	}
-	report, err := pullpath.Check([]string{templatePath}, pullpath.Options{})
+	report, err := checkPaths(templatePath)
 	if err != nil {
-		t.Fatalf("pullpath.Check(%s): %v", templatePath, err)
+		t.Fatalf("check %s: %v", templatePath, err)
 	}
 	for _, f := range report.Findings() {
 		if f.Severity == "error" {

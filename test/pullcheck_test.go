@@ -9,6 +9,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/privatepull/privatepull/constructs/pullpath"
+	"github.com/privatepull/privatepull/constructs/pullpath/cloudformation"
+	"github.com/privatepull/privatepull/constructs/pullpath/load"
+	"github.com/privatepull/privatepull/constructs/pullpath/terraform"
 )
 
 // pullcheckBin builds cmd/pullcheck once per test binary.
@@ -113,4 +118,10 @@ func TestPullcheckBadInput(t *testing.T) {
 			t.Errorf("exit %d, %q", code, errOut)
 		}
 	})
+}
+
+// checkPaths judges templates, cloud assemblies and Terraform root modules
+// as pullcheck does.
+func checkPaths(paths ...string) (*pullpath.Report, error) {
+	return load.Check(paths, load.Options{Readers: []pullpath.Reader{cloudformation.NewReader(nil), terraform.NewReader(terraform.Options{})}})
 }

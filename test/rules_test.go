@@ -136,7 +136,7 @@ func TestPluginFindingsCanBeAcknowledgedUnderItsName(t *testing.T) {
 	if ok, raw := reportOf(t, out); !ok {
 		t.Errorf("acknowledged finding still fails synth:\n%.2000s", raw)
 	}
-	report, err := pullpath.Check([]string{out}, pullpath.Options{})
+	report, err := checkPaths(out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +170,7 @@ func TestPluginJudgesAServiceOnItsWholePathAcrossStacks(t *testing.T) {
 	if ok, raw := reportOf(t, out); !ok {
 		t.Errorf("the split app fails synth:\n%.3000s", raw)
 	}
-	report, err := pullpath.Check([]string{out}, pullpath.Options{})
+	report, err := checkPaths(out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +182,7 @@ func TestPluginJudgesAServiceOnItsWholePathAcrossStacks(t *testing.T) {
 		}
 	}
 	// and the service's stack alone is undecided: its endpoints are outside the set
-	alone, _ := pullpath.Check([]string{filepath.Join(out, "Svc.template.json")}, pullpath.Options{})
+	alone, _ := checkPaths(filepath.Join(out, "Svc.template.json"))
 	if v := alone.Templates[0].Services[0].Verdict; v != pullpath.Undecided {
 		t.Errorf("the service's template alone: %s, want undecided", v)
 	}

@@ -24,7 +24,21 @@ import (
 	"strings"
 
 	"github.com/privatepull/privatepull/constructs/pullpath"
+	"github.com/privatepull/privatepull/constructs/pullpath/cloudformation"
+	"github.com/privatepull/privatepull/constructs/pullpath/load"
+	"github.com/privatepull/privatepull/constructs/pullpath/terraform"
 )
+
+// readers are the front ends pullcheck reads, asked in this order whether
+// they take an input: CloudFormation takes every file, so a reader that
+// tells a file apart by its content goes before it. A new front end is one
+// more entry here.
+func readers(vars, varFiles []string) []pullpath.Reader {
+	return []pullpath.Reader{
+		cloudformation.NewReader(nil),
+		terraform.NewReader(terraform.Options{Vars: vars, VarFiles: varFiles, Env: os.Environ()}),
+	}
+}
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
@@ -59,10 +73,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pullcheck: -format %s: want text, json or sarif\n", *format)
 		return 2
 	}
-	report, err := pullpath.Check(flags.Args(), pullpath.Options{
-		Stdin:     stdin,
-		Terraform: pullpath.TerraformOptions{Vars: vars, VarFiles: varFiles, Env: os.Environ()},
-	})
+	report, err := load.Check(flags.Args(), load.Options{Stdin: stdin, Readers: readers(vars, varFiles)})
 	switch {
 	case *mermaid:
 		fmt.Fprint(stdout, report.Mermaid())

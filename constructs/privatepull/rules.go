@@ -9,6 +9,8 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/privatepull/privatepull/constructs/pullpath"
+	"github.com/privatepull/privatepull/constructs/pullpath/cloudformation"
+	"github.com/privatepull/privatepull/constructs/pullpath/load"
 )
 
 // RuleIdPrefix starts the id of every pull-path rule, e.g. PRIVATEPULL-S3-EGRESS.
@@ -72,15 +74,15 @@ func known(s *string) string {
 }
 
 func (p *pullPathPlugin) Validate(ctx awscdk.IPolicyValidationContext) *awscdk.PolicyValidationPluginReport {
-	opts := pullpath.Options{Stacks: map[string]pullpath.Stack{}}
+	stacks := map[string]cloudformation.Stack{}
 	var paths []string
 	for _, st := range *ctx.StackTemplates() {
 		path := *st.TemplatePath
 		paths = append(paths, path)
 		name := *st.StackConstructPath
-		opts.Stacks[path] = pullpath.Stack{Name: name, Account: known(st.AccountId), Region: known(st.Region)}
+		stacks[path] = cloudformation.Stack{Name: name, Account: known(st.AccountId), Region: known(st.Region)}
 	}
-	report, err := pullpath.Check(paths, opts)
+	report, err := checkTemplates(paths, stacks)
 	violations := []*awscdk.PolicyViolation{}
 	success := true
 	add := func(rule, severity, description, fix, template, resource string) {
@@ -145,9 +147,9 @@ type Finding struct {
 // CheckTemplate runs the pull-path checks on one CloudFormation template
 // file (JSON or YAML, made by the CDK or not) and returns its findings,
 // sorted by resource and rule. It returns an error when the file cannot be
-// read or parsed. It is a thin wrapper of pullpath.Check.
+// read or parsed. It is a thin wrapper of the pull-path checker.
 func CheckTemplate(file string) ([]Finding, error) {
-	report, err := pullpath.Check([]string{file}, pullpath.Options{})
+	report, err := checkTemplates([]string{file}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -163,9 +165,15 @@ func CheckTemplate(file string) ([]Finding, error) {
 // pullpath.Report.Mermaid. findings is not used: the drawing takes its
 // findings from the same model. It is kept for importers.
 func PullPathMermaid(file string, findings []Finding) (string, error) {
-	report, err := pullpath.Check([]string{file}, pullpath.Options{})
+	report, err := checkTemplates([]string{file}, nil)
 	if err != nil {
 		return "", err
 	}
 	return report.Mermaid(), nil
+}
+
+// checkTemplates judges CloudFormation templates and cloud assemblies as
+// one set: the plugin reads nothing else (no Terraform, no live account).
+func checkTemplates(paths []string, stacks map[string]cloudformation.Stack) (*pullpath.Report, error) {
+	return load.Check(paths, load.Options{Readers: []pullpath.Reader{cloudformation.NewReader(stacks)}})
 }

@@ -1,6 +1,7 @@
 package pullpath
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 )
@@ -95,7 +96,7 @@ func (j *judgement) facts() {
 	}
 	if j.vpc == nil {
 		for _, n := range j.needs {
-			j.unknown(n.svc+" endpoint", "the VPC of the service ("+firstNonEmpty(s.SubnetsWhy, s.GroupsWhy, "its subnets and groups are outside the set")+")")
+			j.unknown(n.svc+" endpoint", "the VPC of the service ("+cmp.Or(s.SubnetsWhy, s.GroupsWhy, "its subnets and groups are outside the set")+")")
 		}
 		if ecrNeed != No {
 			j.unknown("S3 gateway", "the VPC of the service")
@@ -208,7 +209,7 @@ func (j *judgement) s3Facts(sure bool) *s3Route {
 	for _, sn := range s.Subnets {
 		rt := sn.RouteTable
 		if rt == nil {
-			r.covered, r.why = and(r.covered, Unknown), firstNonEmpty(sn.RouteTableWhy, "the route table of subnet "+sn.name())
+			r.covered, r.why = And(r.covered, Unknown), cmp.Or(sn.RouteTableWhy, "the route table of subnet "+sn.Name())
 			continue
 		}
 		t := No
@@ -222,10 +223,10 @@ func (j *judgement) s3Facts(sure bool) *s3Route {
 				t, r.why = Unknown, gw.RouteTablesWhy
 			}
 		}
-		if t == No && !slices.Contains(r.uncovered, rt.name()) {
-			r.uncovered = append(r.uncovered, rt.name())
+		if t == No && !slices.Contains(r.uncovered, rt.Name()) {
+			r.uncovered = append(r.uncovered, rt.Name())
 		}
-		r.covered = and(r.covered, t)
+		r.covered = And(r.covered, t)
 	}
 	return r
 }

@@ -1,7 +1,6 @@
 package pullpath
 
 import (
-	"bytes"
 	"regexp"
 	"slices"
 	"strings"
@@ -16,7 +15,7 @@ func (m *Model) finish() {
 			if sn.VPC != nil && sn.VPC.MainRouteTable != nil {
 				sn.RouteTable = sn.VPC.MainRouteTable
 			} else {
-				sn.RouteTableWhy = "the route table of subnet " + sn.name() + " (its VPC's main route table is outside the set)"
+				sn.RouteTableWhy = "the route table of subnet " + sn.Name() + " (its VPC's main route table is outside the set)"
 			}
 		}
 		if sn.RouteTable != nil {
@@ -37,8 +36,8 @@ func (m *Model) finish() {
 	}
 }
 
-// vpcOf is the service's VPC: that of its subnets, else of its groups.
-func serviceVPC(s *Service) *VPC {
+// ServiceVPC is the service's VPC: that of its subnets, else of its groups.
+func ServiceVPC(s *Service) *VPC {
 	for _, sn := range s.Subnets {
 		if sn.VPC != nil {
 			return sn.VPC
@@ -102,13 +101,13 @@ func reach(groups []*Group, groupsWhy string, egress bool, dest func(*Rule) Tri)
 			rules, why = g.Egress, g.EgressWhy
 		}
 		for _, r := range rules {
-			ts = append(ts, and(r.covers443(), dest(r)))
+			ts = append(ts, And(r.covers443(), dest(r)))
 		}
 		if why != "" {
 			ts = append(ts, Unknown)
 		}
 	}
-	return or(ts...)
+	return Or(ts...)
 }
 
 // covers is whether block c covers subnet sn, or, when sn (nil: a subnet
@@ -129,7 +128,7 @@ func covers(c CIDR, sn *Subnet, v *VPC) Tri {
 	for _, b := range v.CIDRs {
 		ts = append(ts, c.Covers(b))
 	}
-	if and(ts...) == Yes {
+	if And(ts...) == Yes {
 		return Yes
 	}
 	return Unknown
@@ -152,7 +151,7 @@ func reachEach(groups []*Group, groupsWhy string, egress bool, at []*Subnet, des
 	for _, p := range at {
 		ts = append(ts, reach(groups, groupsWhy, egress, func(r *Rule) Tri { return dest(r, p) }))
 	}
-	return and(ts...)
+	return And(ts...)
 }
 
 // sameGroup says whether rule peer g is one of groups.
@@ -236,10 +235,7 @@ func toInternet(r *Rule, v *VPC) Tri {
 	return Unknown
 }
 
-var (
-	ecrHost   = regexp.MustCompile(`^([0-9]{12}|\$\{[^}]*\})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+|\$\{[^}]*\})\.(amazonaws\.com(?:\.cn)?|\$\{[^}]*\})$`)
-	regionLit = regexp.MustCompile(`^[a-z]{2}(?:-gov)?-[a-z]+-[0-9][.-]`)
-)
+var ecrHost = regexp.MustCompile(`^([0-9]{12}|\$\{[^}]*\})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+|\$\{[^}]*\})\.(amazonaws\.com(?:\.cn)?|\$\{[^}]*\})$`)
 
 // registry splits an image into its registry host and repository path.
 func registry(image string) (host, repo string) {
@@ -258,24 +254,4 @@ func registry(image string) (host, repo string) {
 		rest = rest[:i]
 	}
 	return host, rest
-}
-
-// guessRegion finds a region the input names literally (an endpoint
-// service name, an ECR host, the layer bucket), for messages.
-func guessRegion(raw []byte) string {
-	for _, marker := range []string{"com.amazonaws.", ".dkr.ecr.", "prod-"} {
-		rest := raw
-		for {
-			i := bytes.Index(rest, []byte(marker))
-			if i < 0 {
-				break
-			}
-			rest = rest[i+len(marker):]
-			end := min(len(rest), 20)
-			if m := regionLit.Find(rest[:end]); m != nil {
-				return string(m[:len(m)-1])
-			}
-		}
-	}
-	return ""
 }

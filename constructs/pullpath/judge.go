@@ -65,7 +65,7 @@ func (m *Model) judge(s *Service) *ServiceReport {
 		rep.Unknowns, rep.Findings = []string{}, []*Finding{}
 		return rep
 	}
-	j.vpc = serviceVPC(s)
+	j.vpc = ServiceVPC(s)
 	j.region = s.In.Region
 	if j.region == "" {
 		j.region = s.In.RegionHint
@@ -211,7 +211,7 @@ func (j *judgement) subnetOut(sn *Subnet) (Tri, string) {
 	if rt == nil {
 		why := sn.RouteTableWhy
 		if why == "" {
-			why = "the route table of subnet " + sn.name()
+			why = "the route table of subnet " + sn.Name()
 		}
 		return Unknown, why
 	}
@@ -220,7 +220,7 @@ func (j *judgement) subnetOut(sn *Subnet) (Tri, string) {
 	}
 	for _, r := range rt.Routes {
 		if !r.Dest.Known() {
-			return Unknown, "a route of " + rt.name() + " to " + r.TargetID + " whose destination cannot be read"
+			return Unknown, "a route of " + rt.Name() + " to " + r.TargetID + " whose destination cannot be read"
 		}
 		if !r.Dest.P.IsValid() || r.Dest.P.Bits() != 0 {
 			continue
@@ -235,11 +235,11 @@ func (j *judgement) subnetOut(sn *Subnet) (Tri, string) {
 			case Unknown:
 				return Unknown, "whether the tasks get a public IP (route to internet gateway " + r.TargetID + ")"
 			}
-			return No, "subnet " + sn.name() + " (internet gateway, but no public IP)"
+			return No, "subnet " + sn.Name() + " (internet gateway, but no public IP)"
 		}
-		return Unknown, "where route 0.0.0.0/0 of " + rt.name() + " to " + r.TargetID + " leads"
+		return Unknown, "where route 0.0.0.0/0 of " + rt.Name() + " to " + r.TargetID + " leads"
 	}
-	return No, "subnet " + sn.name() + " (no route out)"
+	return No, "subnet " + sn.Name() + " (no route out)"
 }
 
 // natOut says whether a NAT gateway leads out: its own subnet must route
@@ -259,21 +259,12 @@ func natOut(r Route) (Tri, string) {
 			case TargetIGW:
 				return Yes, via
 			case TargetNAT:
-				return No, via + ", which sits in subnet " + sn.name() + " routed to another NAT gateway"
+				return No, via + ", which sits in subnet " + sn.Name() + " routed to another NAT gateway"
 			}
 			return Unknown, "where " + via + " leads (its subnet routes 0.0.0.0/0 to " + x.TargetID + ")"
 		}
 	}
-	return No, via + ", which sits in subnet " + sn.name() + " with no route to an internet gateway"
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
+	return No, via + ", which sits in subnet " + sn.Name() + " with no route to an internet gateway"
 }
 
 func (j *judgement) regionOr() string {
@@ -321,7 +312,7 @@ func (j *judgement) regionSym() string {
 func (j *judgement) partitionOr() string {
 	switch {
 	case j.s.In.Region != "":
-		return partition(j.s.In.Region)
+		return PartitionOf(j.s.In.Region)
 	case j.s.In.PartitionHint != "":
 		return j.s.In.PartitionHint // the input's own ARNs fix it
 	}
@@ -340,10 +331,10 @@ func groupsWhy(gs []*Group, egress bool) string {
 	return ""
 }
 
-func names[T interface{ node() *Node }](xs []T) string {
+func names[T interface{ Base() *Node }](xs []T) string {
 	var out []string
 	for _, x := range xs {
-		out = append(out, x.node().name())
+		out = append(out, x.Base().Name())
 	}
 	if len(out) == 0 {
 		return "none"

@@ -51,7 +51,7 @@ func (sr *ServiceReport) draw() string {
 		from = nil
 	}
 	for _, g := range s.Groups {
-		from = append(from, f.node("sg", g.ID, "security group "+g.name()))
+		from = append(from, f.node("sg", g.ID, "security group "+g.Name()))
 		f.edge(svc, f.id("sg", g.ID), "", false)
 	}
 	var interfaces []*Endpoint
@@ -87,7 +87,7 @@ func (sr *ServiceReport) draw() string {
 		g := f.node("gw", gw.ID, "S3 gateway endpoint "+gw.ID)
 		f.edge(pl, g, "", false)
 		for _, rt := range gw.RouteTables {
-			f.edge(g, f.node("rt", rt.ID, "route table "+rt.name()), "", false)
+			f.edge(g, f.node("rt", rt.ID, "route table "+rt.Name()), "", false)
 		}
 	}
 	var uncovered []string
@@ -95,8 +95,8 @@ func (sr *ServiceReport) draw() string {
 		if sn.RouteTable == nil {
 			continue
 		}
-		rt := f.node("rt", sn.RouteTable.ID, "route table "+sn.RouteTable.name())
-		f.edge(rt, f.node("sn", sn.ID, "subnet "+sn.name()), "", false)
+		rt := f.node("rt", sn.RouteTable.ID, "route table "+sn.RouteTable.Name())
+		f.edge(rt, f.node("sn", sn.ID, "subnet "+sn.Name()), "", false)
 		if !slices.ContainsFunc(gateways, func(gw *Endpoint) bool { return slices.Contains(gw.RouteTables, sn.RouteTable) }) {
 			uncovered = append(uncovered, rt)
 		}

@@ -23,8 +23,8 @@ func TriOf(b bool) Tri {
 	return No
 }
 
-// or is Yes when any is Yes, else Unknown when any is Unknown, else No.
-func or(ts ...Tri) Tri {
+// Or is Yes when any is Yes, else Unknown when any is Unknown, else No.
+func Or(ts ...Tri) Tri {
 	out := No
 	for _, t := range ts {
 		if t == Yes {
@@ -37,8 +37,8 @@ func or(ts ...Tri) Tri {
 	return out
 }
 
-// and is No when any is No, else Unknown when any is Unknown, else Yes.
-func and(ts ...Tri) Tri {
+// And is No when any is No, else Unknown when any is Unknown, else Yes.
+func And(ts ...Tri) Tri {
 	out := Yes
 	for _, t := range ts {
 		if t == No {
@@ -102,10 +102,12 @@ type Node struct {
 	CountWhy string
 }
 
-func (n *Node) node() *Node { return n }
+// Base is the node itself: every element of the graph embeds a Node.
+func (n *Node) Base() *Node { return n }
 
-// name is how messages name it.
-func (n *Node) name() string {
+// Name is how messages name it: Ext for a node from outside the set,
+// else ID.
+func (n *Node) Name() string {
 	if n.Ext != "" {
 		return n.Ext
 	}

@@ -1,6 +1,7 @@
 package pullpath
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -86,7 +87,7 @@ func (r *Report) SARIF() *sarif.Report {
 		res := run.CreateResultForRule(f.Rule).
 			WithLevel(level).
 			WithMessage(sarif.NewMessage().WithText(f.Message + " Fix: " + f.Fix))
-		file := firstNonEmpty(f.File, f.Template)
+		file := cmp.Or(f.File, f.Template)
 		if rel, err := filepath.Rel(wd, file); err == nil && filepath.IsAbs(file) {
 			file = rel
 		}

@@ -1,30 +1,18 @@
 package pullpath
 
 import (
-	"encoding/json"
 	"path"
 	"strings"
 )
 
-// policyOf reads a resolved CloudFormation policy document.
-func policyOf(name string, doc any) *Policy {
-	if s, ok := doc.(string); ok {
-		// a document written as a JSON string
-		var v any
-		if json.Unmarshal([]byte(s), &v) == nil {
-			doc = v
-		}
-	}
-	return parsePolicy(name, doc, strs)
-}
-
-// parsePolicy reads a policy document; str reads a string or a list of
-// strings (unknown parts as ${...}). Both readers use it.
-func parsePolicy(name string, doc any, str func(any) []string) *Policy {
+// ParsePolicy reads a policy document a reader resolved into plain values
+// (see Show); str reads a string or a list of strings (unknown parts as
+// ${...}), as Strings does.
+func ParsePolicy(name string, doc any, str func(any) []string) *Policy {
 	p := &Policy{Name: name}
 	d, ok := doc.(map[string]any)
 	if !ok {
-		p.Why = "the policy " + name + " is " + whyOf(doc)
+		p.Why = "the policy " + name + " is " + WhyOf(doc)
 		return p
 	}
 	var list []any
@@ -34,18 +22,18 @@ func parsePolicy(name string, doc any, str func(any) []string) *Policy {
 	case map[string]any:
 		list = []any{st}
 	default:
-		p.Why = "the statements of " + name + " are " + whyOf(st)
+		p.Why = "the statements of " + name + " are " + WhyOf(st)
 		return p
 	}
 	for _, e := range list {
 		m, ok := e.(map[string]any)
 		if !ok {
-			p.Why = "a statement of " + name + " is " + whyOf(e)
+			p.Why = "a statement of " + name + " is " + WhyOf(e)
 			continue
 		}
 		effect, _ := m["Effect"].(string)
 		if effect != "Allow" && effect != "Deny" {
-			p.Why = "the Effect of a statement of " + name + " is " + whyOf(m["Effect"])
+			p.Why = "the Effect of a statement of " + name + " is " + WhyOf(m["Effect"])
 			continue
 		}
 		st := Statement{Allow: effect == "Allow"}
@@ -82,21 +70,6 @@ func parsePolicy(name string, doc any, str func(any) []string) *Policy {
 		p.Statements = append(p.Statements, st)
 	}
 	return p
-}
-
-// strs reads a string or a list of strings; unknown parts are ${...}.
-func strs(v any) []string {
-	switch x := v.(type) {
-	case nil:
-		return nil
-	case []any:
-		out := make([]string, 0, len(x))
-		for _, e := range x {
-			out = append(out, show(e))
-		}
-		return out
-	}
-	return []string{show(v)}
 }
 
 // managedPolicies are the AWS managed policies whose grants matter to a
@@ -228,7 +201,7 @@ func matches(p, s string, fold bool) Tri {
 func anyMatches(patterns []string, s string, fold bool) Tri {
 	out := No
 	for _, p := range patterns {
-		out = or(out, matches(p, s, fold))
+		out = Or(out, matches(p, s, fold))
 	}
 	return out
 }
@@ -258,9 +231,9 @@ func Evaluate(policies []*Policy, req Request) Tri {
 		}
 		for _, st := range p.Statements {
 			if st.Allow {
-				allow = or(allow, and(st.action(req.Action), st.resource(req.Resource, req.Known), st.conditions(req)))
+				allow = Or(allow, And(st.action(req.Action), st.resource(req.Resource, req.Known), st.conditions(req)))
 			} else if st.PrincipalAll {
-				deny = or(deny, and(st.action(req.Action), st.resource(req.Resource, req.Known), st.conditions(req)))
+				deny = Or(deny, And(st.action(req.Action), st.resource(req.Resource, req.Known), st.conditions(req)))
 			}
 		}
 	}
@@ -330,7 +303,7 @@ func (st Statement) conditions(req Request) Tri {
 	out := Yes
 	for op, keys := range st.Conditions {
 		for key, values := range keys {
-			out = and(out, condition(op, key, values, req))
+			out = And(out, condition(op, key, values, req))
 		}
 	}
 	return out
@@ -368,12 +341,12 @@ func condition(op, key string, values []string, req Request) Tri {
 	case "StringEquals", "StringEqualsIgnoreCase", "ArnEquals":
 		eq = No
 		for _, v := range values {
-			eq = or(eq, same3(v, actual))
+			eq = Or(eq, same3(v, actual))
 		}
 	case "StringLike", "ArnLike":
 		eq = No
 		for _, v := range values {
-			eq = or(eq, matches(v, actual, false))
+			eq = Or(eq, matches(v, actual, false))
 		}
 	default:
 		return Unknown

@@ -1,6 +1,7 @@
 package pullpath
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 )
@@ -37,7 +38,7 @@ func (j *judgement) missing(n need) {
 		j.unknown(n.svc+" endpoint", hidden)
 	case !n.sure:
 		if j.out != Yes {
-			j.unknown(n.svc+" endpoint", "none in VPC "+v.name()+"; whether the tasks need it: "+n.why)
+			j.unknown(n.svc+" endpoint", "none in VPC "+v.Name()+"; whether the tasks need it: "+n.why)
 		}
 	case j.m.unreadableEndpoint(v) != nil:
 		j.unknown(n.svc+" endpoint", "endpoint "+j.m.unreadableEndpoint(v).ID+" of VPC "+v.ID+" has a service or type the set cannot show")
@@ -142,7 +143,7 @@ func (j *judgement) endpointEgress() {
 				fmt.Sprintf("ECS service %s's security groups (%s) have no tcp/443 egress to interface endpoint %s (%s, groups %s), which answers its name for the whole VPC: the tasks cannot reach it and the pull or start fails (CannotPullContainerError / ResourceInitializationError: i/o timeout)", s.ID, names(s.Groups), e.ID, e.ServiceName, names(e.Groups)),
 				Change{Kind: AllowEgressToEndpoint})
 		case Unknown:
-			j.unknown("tcp/443 from the tasks to endpoint "+e.ID, firstNonEmpty(s.GroupsWhy, e.GroupsWhy, "a rule the set cannot compare"))
+			j.unknown("tcp/443 from the tasks to endpoint "+e.ID, cmp.Or(s.GroupsWhy, e.GroupsWhy, "a rule the set cannot compare"))
 		}
 	}
 }
@@ -158,7 +159,7 @@ func (j *judgement) endpointIngress() {
 				fmt.Sprintf("Interface endpoint %s (%s) has security groups (%s) that admit no tcp/443 from ECS service %s (groups %s, subnets %s): the endpoint refuses the tasks' HTTPS connections and the pull or start fails (CannotPullContainerError / ResourceInitializationError: i/o timeout)", e.ID, e.ServiceName, names(e.Groups), s.ID, names(s.Groups), subnetNames(s.Subnets)),
 				Change{Kind: AllowIngressFromTasks})
 		case Unknown:
-			j.unknown("tcp/443 into endpoint "+e.ID+" from the tasks", firstNonEmpty(e.GroupsWhy, groupsWhy(e.Groups, false), "a rule the set cannot compare with the task subnets"))
+			j.unknown("tcp/443 into endpoint "+e.ID+" from the tasks", cmp.Or(e.GroupsWhy, groupsWhy(e.Groups, false), "a rule the set cannot compare with the task subnets"))
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package pullpath
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 )
@@ -36,7 +37,7 @@ func (j *judgement) endpointPolicy(e *Endpoint) {
 		case No:
 			blocked = append(blocked, req.Action+" on "+req.Resource)
 		case Unknown:
-			j.unknown("policy of endpoint "+e.ID, firstNonEmpty(e.Policy.Why, "whether it allows "+req.Action+" on "+req.Resource))
+			j.unknown("policy of endpoint "+e.ID, cmp.Or(e.Policy.Why, "whether it allows "+req.Action+" on "+req.Resource))
 		}
 	}
 	if len(blocked) > 0 {
@@ -57,7 +58,7 @@ func (j *judgement) s3Policy(gw *Endpoint) {
 			fmt.Sprintf("S3 gateway endpoint %s has a policy that does not allow (or denies) s3:GetObject on arn:aws:s3:::prod-%s-starport-layer-bucket/*: ECR layers come from that bucket, owned by AWS, so every pull through the gateway fails with CannotPullContainerError (403)", gw.ID, j.regionOr()),
 			Change{Kind: AllowLayersInGatewayPolicy, Region: j.regionOr()})
 	case Unknown:
-		j.unknown("policy of S3 gateway "+gw.ID, firstNonEmpty(gw.Policy.Why, "whether it allows s3:GetObject on the layer bucket "+target))
+		j.unknown("policy of S3 gateway "+gw.ID, cmp.Or(gw.Policy.Why, "whether it allows s3:GetObject on the layer bucket "+target))
 	}
 }
 
@@ -71,7 +72,7 @@ func (j *judgement) roleNeeds() []Request {
 	base := Request{Account: j.account(), NoSourceVpc: true, Known: j.known()}
 	for _, c := range j.s.Task.Containers {
 		if c.LogDriver == "awslogs" {
-			stream := "arn:" + j.partitionOr() + ":logs:" + j.regionSym() + ":" + j.account() + ":log-group:" + firstNonEmpty(c.LogGroup, "${?}") + ":log-stream:" + c.Name
+			stream := "arn:" + j.partitionOr() + ":logs:" + j.regionSym() + ":" + j.account() + ":log-group:" + cmp.Or(c.LogGroup, "${?}") + ":log-stream:" + c.Name
 			for _, a := range []string{"logs:CreateLogStream", "logs:PutLogEvents"} {
 				r := base
 				r.Action, r.Resource = a, stream
@@ -139,7 +140,7 @@ func (j *judgement) executionRole() {
 		case No:
 			missing = append(missing, req.Action+" on "+req.Resource)
 		case Unknown:
-			j.unknown("execution role "+t.ExecRole.ID, firstNonEmpty(t.ExecRole.PoliciesWhy, "whether it may "+req.Action+" on "+req.Resource))
+			j.unknown("execution role "+t.ExecRole.ID, cmp.Or(t.ExecRole.PoliciesWhy, "whether it may "+req.Action+" on "+req.Resource))
 		}
 	}
 	if len(missing) > 0 {
@@ -189,7 +190,7 @@ func (j *judgement) pullThroughCache() {
 					fmt.Sprintf("Task definition %s pulls %s through a pull-through cache, but its execution role %s may not ecr:BatchImportUpstreamImage on %s: an image not yet cached cannot be imported and the pull fails", t.ID, im.image, t.ExecRole.ID, req.Resource),
 					Change{Kind: GrantCacheImport})
 			case Unknown:
-				j.unknown("ecr:BatchImportUpstreamImage of role "+t.ExecRole.ID, firstNonEmpty(t.ExecRole.PoliciesWhy, "whether it is allowed on "+req.Resource))
+				j.unknown("ecr:BatchImportUpstreamImage of role "+t.ExecRole.ID, cmp.Or(t.ExecRole.PoliciesWhy, "whether it is allowed on "+req.Resource))
 			}
 			req.Action = "ecr:CreateRepository"
 			if j.roleAllows(t.ExecRole, req) == No {

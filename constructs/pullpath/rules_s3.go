@@ -1,6 +1,7 @@
 package pullpath
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 )
@@ -59,7 +60,7 @@ func (j *judgement) uncoveredS3(rule string) {
 			j.unknown("S3 gateway", "none on the task route tables; whether the tasks pull from ECR: the image")
 		}
 	case v.Ext != "" || j.hidden() != "":
-		j.unknown("S3 gateway", firstNonEmpty(v.Ext, j.hidden()))
+		j.unknown("S3 gateway", cmp.Or(v.Ext, j.hidden()))
 	case j.out == Unknown:
 		j.unknown("S3 gateway", "none on the task route tables, and "+j.via)
 	default:
@@ -91,7 +92,7 @@ func (j *judgement) s3Egress() {
 			fmt.Sprintf("ECS service %s's security groups (%s) have no tcp/443 egress to the S3 managed prefix list com.amazonaws.%s.s3, while the S3 gateway's route captures the image layers: the pull fails with CannotPullContainerError ... prod-%s-starport-layer-bucket.s3... i/o timeout", s.ID, names(s.Groups), j.regionOr(), j.regionOr()),
 			Change{Kind: AllowEgressToS3, Region: j.regionOr()})
 	case Unknown:
-		j.unknown("tcp/443 from the tasks to the S3 prefix list", firstNonEmpty(s.GroupsWhy, groupsWhy(s.Groups, true), "a rule the set cannot compare"))
+		j.unknown("tcp/443 from the tasks to the S3 prefix list", cmp.Or(s.GroupsWhy, groupsWhy(s.Groups, true), "a rule the set cannot compare"))
 	}
 }
 

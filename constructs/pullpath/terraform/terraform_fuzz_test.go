@@ -1,4 +1,4 @@
-package pullpath
+package terraform
 
 import (
 	"os"
@@ -10,7 +10,7 @@ import (
 // panic (readTerraform recovers, so the fuzz body also fails on the
 // recovered internal errors).
 func FuzzReadTerraform(f *testing.F) {
-	seeds, _ := filepath.Glob(filepath.Join("testdata", "terraform", "*", "*.tf"))
+	seeds, _ := filepath.Glob(filepath.Join("..", "testdata", "terraform", "*", "*.tf"))
 	for _, p := range seeds {
 		if b, err := os.ReadFile(p); err == nil {
 			f.Add(b)
@@ -29,7 +29,7 @@ content { cidr_blocks = [egress.value] }
 }`))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		fsys := mapTFFS{"root/main.tf": src, "root/t.json": []byte(`[{"image":"x"}]`)}
-		m, err := readTerraform("root", TerraformOptions{}, fsys)
+		m, err := readTerraform("root", Options{}, fsys)
 		if err != nil {
 			if m != nil {
 				t.Fatal("a model with an error")

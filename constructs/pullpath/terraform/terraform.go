@@ -1,9 +1,10 @@
-package pullpath
+package terraform
 
 import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/privatepull/privatepull/constructs/pullpath"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -17,9 +18,9 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// TerraformOptions are the inputs terraform itself would take besides the
+// Options are the inputs terraform itself would take besides the
 // configuration.
-type TerraformOptions struct {
+type Options struct {
 	// Vars are -var NAME=VALUE arguments, in order.
 	Vars []string
 	// VarFiles are -var-file paths, in order (relative to the working
@@ -30,7 +31,7 @@ type TerraformOptions struct {
 	Env []string
 }
 
-// ReadTerraform reads the Terraform root module in dir into a model fragment
+// Read reads the Terraform root module in dir into a model fragment
 // of one Input (Input.Terraform true, Input.Path = dir).
 //
 // It needs no terraform binary, no credentials and no network. Values known
@@ -55,7 +56,7 @@ type TerraformOptions struct {
 // "aws_vpc_endpoint.x.prefix_list_id", or a literal pl- id; PrefixListName
 // is its name when known. Instances of a count or for_each whose value is
 // unknown are one node with the key [*] and Node.CountWhy set.
-func ReadTerraform(dir string, opts TerraformOptions) (*Model, error) {
+func Read(dir string, opts Options) (*pullpath.Model, error) {
 	return readTerraform(dir, opts, osTFFS{})
 }
 
@@ -109,7 +110,7 @@ func (m mapTFFS) ReadDir(name string) ([]string, error) {
 	return out, nil
 }
 
-func readTerraform(dir string, opts TerraformOptions, fsys tfFS) (m *Model, err error) {
+func readTerraform(dir string, opts Options, fsys tfFS) (m *pullpath.Model, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			m, err = nil, fmt.Errorf("%s: cannot read this Terraform configuration (internal error: %v)", dir, p)
@@ -120,7 +121,7 @@ func readTerraform(dir string, opts TerraformOptions, fsys tfFS) (m *Model, err 
 		fsys:    fsys,
 		configs: map[string]*tfConfig{},
 		syms:    map[string]*tfSym{},
-		in:      &Input{Path: dir, Dialect: tfDialect{}},
+		in:      &pullpath.Input{Path: dir, Dialect: dialect{}},
 		budget:  tfMaxInstances,
 	}
 	for _, kv := range opts.Env {
@@ -158,7 +159,7 @@ func readTerraform(dir string, opts TerraformOptions, fsys tfFS) (m *Model, err 
 type tfReader struct {
 	dir       string
 	fsys      tfFS
-	in        *Input
+	in        *pullpath.Input
 	configs   map[string]*tfConfig // module folder to its parsed files
 	root      *tfMod
 	inputs    map[string]tfInput // root variable values
@@ -495,7 +496,7 @@ func (r *tfReader) loadModulesJSON() map[string]string {
 // loadInputs reads root variable values in terraform's order: TF_VAR_,
 // terraform.tfvars, terraform.tfvars.json, *.auto.tfvars(.json), -var-file,
 // -var (later wins).
-func (r *tfReader) loadInputs(cfg *tfConfig, opts TerraformOptions) error {
+func (r *tfReader) loadInputs(cfg *tfConfig, opts Options) error {
 	r.inputs = map[string]tfInput{}
 	for _, kv := range opts.Env {
 		if !strings.HasPrefix(kv, "TF_VAR_") {

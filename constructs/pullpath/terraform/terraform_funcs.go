@@ -1,10 +1,11 @@
-package pullpath
+package terraform
 
 import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/privatepull/privatepull/constructs/pullpath"
 	"math/big"
 	"net/netip"
 	"path/filepath"
@@ -584,15 +585,15 @@ func tfCidrNetmask(s string) (string, error) {
 
 // tfCIDR reads a block: a literal, or a symbol (a block inside another
 // symbol when it comes from cidrsubnet of it).
-func tfCIDR(s string) CIDR {
-	if c := ParseCIDR(s); c.Known() {
+func tfCIDR(s string) pullpath.CIDR {
+	if c := pullpath.ParseCIDR(s); c.Known() {
 		return c
 	}
 	in, ok := tfSymInner(strings.TrimSpace(s))
 	if !ok || in == "?" {
-		return CIDR{}
+		return pullpath.CIDR{}
 	}
-	c := CIDR{Sym: in}
+	c := pullpath.CIDR{Sym: in}
 	base := in
 	for {
 		open := strings.IndexByte(base, '(')

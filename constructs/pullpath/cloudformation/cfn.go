@@ -1,8 +1,9 @@
-package pullpath
+package cloudformation
 
 import (
+	"github.com/privatepull/privatepull/constructs/pullpath"
 	"path/filepath"
-	"regexp"
+
 	"slices"
 	"sort"
 	"strings"
@@ -11,7 +12,7 @@ import (
 // cfnSet is the CloudFormation part of a set: its templates, their
 // exports, and the nodes they define or name.
 type cfnSet struct {
-	m     *Model
+	m     *pullpath.Model
 	ctxs  []*cfnCtx
 	byEnv map[string]map[string][]export // env -> export name -> definitions
 	// byShape holds the exports named after their own stack
@@ -25,13 +26,13 @@ type export struct {
 	v any
 }
 
-func newCfnSet(m *Model) *cfnSet {
+func newCfnSet(m *pullpath.Model) *cfnSet {
 	return &cfnSet{m: m, byEnv: map[string]map[string][]export{}, byShape: map[string]map[string][]export{}, ext: map[string]any{}}
 }
 
 // add adds a parsed template. parent and params bind a nested stack.
-func (s *cfnSet) add(in *Input, file string, tpl *template, parent *cfnCtx, params map[string]any) *cfnCtx {
-	c := &cfnCtx{set: s, in: in, tpl: tpl, file: file, parent: parent, params: params, conds: map[string]Tri{}, nodes: map[string]any{}}
+func (s *cfnSet) add(in *pullpath.Input, file string, tpl *template, parent *cfnCtx, params map[string]any) *cfnCtx {
+	c := &cfnCtx{set: s, in: in, tpl: tpl, file: file, parent: parent, params: params, conds: map[string]pullpath.Tri{}, nodes: map[string]any{}}
 	s.ctxs = append(s.ctxs, c)
 	for _, tr := range tpl.Transform {
 		in.Hidden = append(in.Hidden, "what the Transform "+tr+" generates in "+file)
@@ -67,7 +68,7 @@ func (s *cfnSet) importByShape(c *cfnCtx, v any, depth int) any {
 	})
 	defs := s.byShape[c.in.Env()][shape]
 	if !ok || len(defs) != 1 {
-		return unknown{why: "the import " + show(v)}
+		return unknown{why: "the import " + pullpath.Show(v)}
 	}
 	assumption := "the parameter " + param + " of " + c.file + " names the stack of " + defs[0].c.file
 	if !slices.Contains(c.in.Assumed, assumption) {
@@ -168,7 +169,7 @@ func (s *cfnSet) build() {
 				continue
 			}
 			if r, ok := c.resolve(om["Value"]).(ref); ok {
-				if rt, ok := r.c.nodes[r.id].(*RouteTable); ok {
+				if rt, ok := r.c.nodes[r.id].(*pullpath.RouteTable); ok {
 					rt.Exported = true
 				}
 			}
@@ -184,9 +185,9 @@ func (c *cfnCtx) conditional() {
 			continue
 		}
 		switch c.condition(r.Condition, 0) {
-		case No:
+		case pullpath.No:
 			delete(c.tpl.Resources, id)
-		case Unknown:
+		case pullpath.Unknown:
 			if c.maybe == nil {
 				c.maybe = map[string]string{}
 			}
@@ -195,8 +196,8 @@ func (c *cfnCtx) conditional() {
 	}
 }
 
-func (c *cfnCtx) nodeBase(id string) Node {
-	n := Node{In: c.in, ID: id, File: c.file, Line: c.tpl.lines[id], CountWhy: c.maybe[id]}
+func (c *cfnCtx) nodeBase(id string) pullpath.Node {
+	n := pullpath.Node{In: c.in, ID: id, File: c.file, Line: c.tpl.lines[id], CountWhy: c.maybe[id]}
 	n.Acks = metadataAcks(c.tpl.Resources[id].Metadata)
 	for rule, why := range c.acks[id] {
 		if n.Acks == nil {
@@ -234,39 +235,34 @@ func (c *cfnCtx) create(id string, r *resource) {
 	n := c.nodeBase(id)
 	switch r.Type {
 	case "AWS::EC2::VPC":
-		v := &VPC{Node: n}
-		main := &RouteTable{Node: Node{In: c.in, ID: id + " (main route table)", File: c.file, Line: n.Line}, VPC: v, Main: true}
+		v := &pullpath.VPC{Node: n}
+		main := &pullpath.RouteTable{Node: pullpath.Node{In: c.in, ID: id + " (main route table)", File: c.file, Line: n.Line}, VPC: v, Main: true}
 		v.MainRouteTable = main
 		m.VPCs = append(m.VPCs, v)
 		m.RouteTables = append(m.RouteTables, main)
 		c.nodes[id] = v
 	case "AWS::EC2::Subnet":
-		c.nodes[id] = add(&m.Subnets, &Subnet{Node: n})
+		c.nodes[id] = pullpath.Add(&m.Subnets, &pullpath.Subnet{Node: n})
 	case "AWS::EC2::RouteTable":
-		c.nodes[id] = add(&m.RouteTables, &RouteTable{Node: n})
+		c.nodes[id] = pullpath.Add(&m.RouteTables, &pullpath.RouteTable{Node: n})
 	case "AWS::EC2::VPCEndpoint":
-		c.nodes[id] = add(&m.Endpoints, &Endpoint{Node: n})
+		c.nodes[id] = pullpath.Add(&m.Endpoints, &pullpath.Endpoint{Node: n})
 	case "AWS::EC2::SecurityGroup":
-		c.nodes[id] = add(&m.Groups, &Group{Node: n, DefaultEgress: true})
+		c.nodes[id] = pullpath.Add(&m.Groups, &pullpath.Group{Node: n, DefaultEgress: true})
 	case "AWS::ECS::Service":
-		c.nodes[id] = add(&m.Services, &Service{Node: n})
+		c.nodes[id] = pullpath.Add(&m.Services, &pullpath.Service{Node: n})
 	case "AWS::ECS::Cluster":
-		c.nodes[id] = add(&m.Clusters, &Cluster{Node: n})
+		c.nodes[id] = pullpath.Add(&m.Clusters, &pullpath.Cluster{Node: n})
 	case "AWS::ECS::TaskDefinition":
-		c.nodes[id] = add(&m.TaskDefs, &TaskDef{Node: n})
+		c.nodes[id] = pullpath.Add(&m.TaskDefs, &pullpath.TaskDef{Node: n})
 	case "AWS::IAM::Role":
-		c.nodes[id] = add(&m.Roles, &Role{Node: n})
+		c.nodes[id] = pullpath.Add(&m.Roles, &pullpath.Role{Node: n})
 	case "AWS::ECR::PullThroughCacheRule":
-		c.nodes[id] = add(&m.Caches, &CacheRule{Node: n})
+		c.nodes[id] = pullpath.Add(&m.Caches, &pullpath.CacheRule{Node: n})
 	}
 }
 
 // add appends x to list and returns it.
-func add[T any](list *[]*T, x *T) *T {
-	*list = append(*list, x)
-	return x
-}
-
 // prop resolves property key of resource id.
 func (c *cfnCtx) prop(id, key string) any {
 	return c.resolve(c.tpl.Resources[id].Properties[key])
@@ -283,64 +279,64 @@ func (c *cfnCtx) fill() {
 	for _, id := range ids {
 		r := c.tpl.Resources[id]
 		switch x := c.nodes[id].(type) {
-		case *VPC:
-			x.DNSSupport = c.boolProp(id, "EnableDnsSupport", Yes)
-			x.DNSHostnames = c.boolProp(id, "EnableDnsHostnames", No)
-			x.CIDRs = append([]CIDR{c.cidrOf(c.getAtt(id, "CidrBlock", 0))}, x.CIDRs...)
-		case *Subnet:
+		case *pullpath.VPC:
+			x.DNSSupport = c.boolProp(id, "EnableDnsSupport", pullpath.Yes)
+			x.DNSHostnames = c.boolProp(id, "EnableDnsHostnames", pullpath.No)
+			x.CIDRs = append([]pullpath.CIDR{c.cidrOf(c.getAtt(id, "CidrBlock", 0))}, x.CIDRs...)
+		case *pullpath.Subnet:
 			x.VPC = c.vpc(c.prop(id, "VpcId"))
 			x.CIDR = c.cidrOf(c.prop(id, "CidrBlock"))
-		case *RouteTable:
+		case *pullpath.RouteTable:
 			x.VPC = c.vpc(c.prop(id, "VpcId"))
-		case *Endpoint:
+		case *pullpath.Endpoint:
 			c.fillEndpoint(id, x)
-		case *Group:
+		case *pullpath.Group:
 			x.VPC = c.vpc(c.prop(id, "VpcId"))
 			// standalone rules may have been attached already
 			egress, why := c.inlineRules(c.prop(id, "SecurityGroupEgress"), true)
 			x.Egress, x.EgressWhy = append(egress, x.Egress...), why
 			ingress, why := c.inlineRules(c.prop(id, "SecurityGroupIngress"), false)
 			x.Ingress, x.IngressWhy = append(ingress, x.Ingress...), why
-		case *Service:
+		case *pullpath.Service:
 			c.fillService(id, x)
-		case *Cluster:
+		case *pullpath.Cluster:
 			if st, why := strategy(c.prop(id, "DefaultCapacityProviderStrategy")); st != nil || why != "" {
 				x.Strategy, x.StrategyWhy = st, why
 			}
-		case *TaskDef:
+		case *pullpath.TaskDef:
 			c.fillTask(id, x)
-		case *Role:
+		case *pullpath.Role:
 			c.fillRole(id, x)
-		case *CacheRule:
+		case *pullpath.CacheRule:
 			p := c.prop(id, "EcrRepositoryPrefix")
 			if s, ok := p.(string); ok {
 				x.Prefix = s
 			} else if p == nil {
 				x.Prefix = "ROOT"
 			}
-			x.Upstream = show(c.prop(id, "UpstreamRegistryUrl"))
+			x.Upstream = pullpath.Show(c.prop(id, "UpstreamRegistryUrl"))
 		}
 		switch r.Type {
 		case "AWS::EC2::VPCCidrBlock":
-			if v, ok := c.node(c.prop(id, "VpcId")).(*VPC); ok {
+			if v, ok := c.node(c.prop(id, "VpcId")).(*pullpath.VPC); ok {
 				if _, isV6 := r.Properties["CidrBlock"]; isV6 || r.Properties["Ipv6CidrBlock"] == nil && r.Properties["AmazonProvidedIpv6CidrBlock"] == nil && r.Properties["Ipv6IpamPoolId"] == nil {
 					v.CIDRs = append(v.CIDRs, c.cidrOf(c.prop(id, "CidrBlock")))
 				}
 			}
 		case "AWS::EC2::SubnetRouteTableAssociation":
-			if sn, ok := c.node(c.prop(id, "SubnetId")).(*Subnet); ok {
+			if sn, ok := c.node(c.prop(id, "SubnetId")).(*pullpath.Subnet); ok {
 				sn.Associated = true
 				rtv := c.prop(id, "RouteTableId")
 				if why := c.maybe[id]; why != "" {
 					sn.RouteTableWhy = "association " + id + " of subnet " + sn.ID + ": " + why
-				} else if rt, ok := c.node(rtv).(*RouteTable); ok {
+				} else if rt, ok := c.node(rtv).(*pullpath.RouteTable); ok {
 					sn.RouteTable = rt
 				} else {
-					sn.RouteTableWhy = "the route table of subnet " + sn.ID + " is " + whyOf(rtv)
+					sn.RouteTableWhy = "the route table of subnet " + sn.ID + " is " + pullpath.WhyOf(rtv)
 				}
 			}
 		case "AWS::EC2::Route":
-			if rt, ok := c.node(c.prop(id, "RouteTableId")).(*RouteTable); ok {
+			if rt, ok := c.node(c.prop(id, "RouteTableId")).(*pullpath.RouteTable); ok {
 				if route, ok := c.route(id); ok {
 					if why := c.maybe[id]; why != "" {
 						rt.RoutesWhy = "route " + id + " of " + rt.ID + ": " + why
@@ -366,7 +362,7 @@ func (c *cfnCtx) fill() {
 		case "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy":
 			c.attachPolicy(id, r.Type)
 		case "AWS::ECS::ClusterCapacityProviderAssociations":
-			if cl, ok := c.node(c.prop(id, "Cluster")).(*Cluster); ok {
+			if cl, ok := c.node(c.prop(id, "Cluster")).(*pullpath.Cluster); ok {
 				cl.Strategy, cl.StrategyWhy = strategy(c.prop(id, "DefaultCapacityProviderStrategy"))
 			}
 		}
@@ -395,12 +391,12 @@ func extKey(v any) (key, why string) {
 	case ref:
 		return "", "the resource " + x.id + ", which is not of the expected type"
 	}
-	return "", whyOf(v)
+	return "", pullpath.WhyOf(v)
 }
 
-func (c *cfnCtx) extNode(kind string, v any, make func(Node) any) any {
+func (c *cfnCtx) extNode(kind string, v any, make func(pullpath.Node) any) any {
 	key, why := extKey(v)
-	n := Node{In: c.in, ID: why, Ext: why}
+	n := pullpath.Node{In: c.in, ID: why, Ext: why}
 	if key == "" {
 		return make(n)
 	}
@@ -414,42 +410,42 @@ func (c *cfnCtx) extNode(kind string, v any, make func(Node) any) any {
 }
 
 // vpc returns the VPC v refers to, an external one when it is not in the set.
-func (c *cfnCtx) vpc(v any) *VPC {
-	if x, ok := c.node(v).(*VPC); ok {
+func (c *cfnCtx) vpc(v any) *pullpath.VPC {
+	if x, ok := c.node(v).(*pullpath.VPC); ok {
 		return x
 	}
-	return c.extNode("vpc", v, func(n Node) any { return &VPC{Node: n} }).(*VPC)
+	return c.extNode("vpc", v, func(n pullpath.Node) any { return &pullpath.VPC{Node: n} }).(*pullpath.VPC)
 }
 
-func (c *cfnCtx) group(v any) *Group {
-	if x, ok := c.node(v).(*Group); ok {
+func (c *cfnCtx) group(v any) *pullpath.Group {
+	if x, ok := c.node(v).(*pullpath.Group); ok {
 		return x
 	}
 	if v == nil {
 		return nil
 	}
-	return c.extNode("group", v, func(n Node) any {
-		return &Group{Node: n, EgressWhy: "the rules of " + n.Ext, IngressWhy: "the rules of " + n.Ext}
-	}).(*Group)
+	return c.extNode("group", v, func(n pullpath.Node) any {
+		return &pullpath.Group{Node: n, EgressWhy: "the rules of " + n.Ext, IngressWhy: "the rules of " + n.Ext}
+	}).(*pullpath.Group)
 }
 
-func (c *cfnCtx) subnet(v any) *Subnet {
-	if x, ok := c.node(v).(*Subnet); ok {
+func (c *cfnCtx) subnet(v any) *pullpath.Subnet {
+	if x, ok := c.node(v).(*pullpath.Subnet); ok {
 		return x
 	}
-	return c.extNode("subnet", v, func(n Node) any {
-		return &Subnet{Node: n, RouteTableWhy: "the route table of " + n.Ext}
-	}).(*Subnet)
+	return c.extNode("subnet", v, func(n pullpath.Node) any {
+		return &pullpath.Subnet{Node: n, RouteTableWhy: "the route table of " + n.Ext}
+	}).(*pullpath.Subnet)
 }
 
-func (c *cfnCtx) routeTable(v any) *RouteTable {
-	if x, ok := c.node(v).(*RouteTable); ok {
+func (c *cfnCtx) routeTable(v any) *pullpath.RouteTable {
+	if x, ok := c.node(v).(*pullpath.RouteTable); ok {
 		return x
 	}
-	return c.extNode("rt", v, func(n Node) any { return &RouteTable{Node: n, RoutesWhy: "the routes of " + n.Ext} }).(*RouteTable)
+	return c.extNode("rt", v, func(n pullpath.Node) any { return &pullpath.RouteTable{Node: n, RoutesWhy: "the routes of " + n.Ext} }).(*pullpath.RouteTable)
 }
 
-func (c *cfnCtx) boolProp(id, key string, def Tri) Tri {
+func (c *cfnCtx) boolProp(id, key string, def pullpath.Tri) pullpath.Tri {
 	v, ok := c.tpl.Resources[id].Properties[key]
 	if !ok {
 		return def
@@ -457,69 +453,58 @@ func (c *cfnCtx) boolProp(id, key string, def Tri) Tri {
 	return triValue(c.resolve(v), def)
 }
 
-func triValue(v any, def Tri) Tri {
+func triValue(v any, def pullpath.Tri) pullpath.Tri {
 	switch x := v.(type) {
 	case nil, noValue:
 		return def
 	case bool:
-		return TriOf(x)
+		return pullpath.TriOf(x)
 	case string:
 		switch strings.ToLower(x) {
 		case "true":
-			return Yes
+			return pullpath.Yes
 		case "false":
-			return No
+			return pullpath.No
 		}
 	}
-	return Unknown
+	return pullpath.Unknown
 }
 
 // cidrOf reads a block: a literal, or a symbol (a parameter, an attribute).
-func (c *cfnCtx) cidrOf(v any) CIDR {
+func (c *cfnCtx) cidrOf(v any) pullpath.CIDR {
 	switch x := v.(type) {
 	case string:
-		return ParseCIDR(x)
+		return pullpath.ParseCIDR(x)
 	case unknown:
 		if strings.HasPrefix(x.sym, "in:") {
-			return CIDR{In: strings.TrimPrefix(x.sym, "in:")}
+			return pullpath.CIDR{In: strings.TrimPrefix(x.sym, "in:")}
 		}
-		return CIDR{Sym: x.sym}
+		return pullpath.CIDR{Sym: x.sym}
 	}
-	return CIDR{}
+	return pullpath.CIDR{}
 }
 
-var serviceName = regexp.MustCompile(`^(?:cn\.)?com\.amazonaws\.(?:\$\{[^}]*\}|[a-z0-9-]+)\.(.+)$`)
-
-// ServiceShortName returns the part of an endpoint service name after the
-// region ("ecr.api" of com.amazonaws.eu-west-1.ecr.api), or "".
-func ServiceShortName(name string) string {
-	if m := serviceName.FindStringSubmatch(name); m != nil && !strings.Contains(m[1], "${") {
-		return m[1]
-	}
-	return ""
-}
-
-func (c *cfnCtx) fillEndpoint(id string, x *Endpoint) {
+func (c *cfnCtx) fillEndpoint(id string, x *pullpath.Endpoint) {
 	x.VPC = c.vpc(c.prop(id, "VpcId"))
-	x.ServiceName = show(c.prop(id, "ServiceName"))
-	x.Service = ServiceShortName(x.ServiceName)
+	x.ServiceName = pullpath.Show(c.prop(id, "ServiceName"))
+	x.Service = pullpath.ServiceShortName(x.ServiceName)
 	switch t := c.prop(id, "VpcEndpointType").(type) {
 	case nil, noValue:
 		x.Type = "Gateway"
 	case string:
 		x.Type = t
 	}
-	x.PrivateDNS = c.boolProp(id, "PrivateDnsEnabled", No)
+	x.PrivateDNS = c.boolProp(id, "PrivateDnsEnabled", pullpath.No)
 	if x.Type != "Gateway" {
 		groups := c.prop(id, "SecurityGroupIds")
 		if groups == nil {
-			x.Groups = []*Group{c.defaultGroup(x.VPC)}
+			x.Groups = []*pullpath.Group{c.defaultGroup(x.VPC)}
 		} else if list, ok := groups.([]any); ok {
 			for _, g := range list {
 				x.Groups = append(x.Groups, c.group(g))
 			}
 		} else {
-			x.GroupsWhy = "the security groups of endpoint " + id + " are " + whyOf(groups)
+			x.GroupsWhy = "the security groups of endpoint " + id + " are " + pullpath.WhyOf(groups)
 		}
 		subnets := c.prop(id, "SubnetIds")
 		if list, ok := subnets.([]any); ok {
@@ -527,7 +512,7 @@ func (c *cfnCtx) fillEndpoint(id string, x *Endpoint) {
 				x.Subnets = append(x.Subnets, c.subnet(sn))
 			}
 		} else {
-			x.SubnetsWhy = "the subnets of endpoint " + id + " are " + whyOf(subnets)
+			x.SubnetsWhy = "the subnets of endpoint " + id + " are " + pullpath.WhyOf(subnets)
 		}
 	}
 	rts := c.prop(id, "RouteTableIds")
@@ -540,7 +525,7 @@ func (c *cfnCtx) fillEndpoint(id string, x *Endpoint) {
 			}
 		}
 	} else if rts != nil {
-		x.RouteTablesWhy = "the route tables of endpoint " + id + " are " + whyOf(rts)
+		x.RouteTablesWhy = "the route tables of endpoint " + id + " are " + pullpath.WhyOf(rts)
 	}
 	if doc, ok := c.tpl.Resources[id].Properties["PolicyDocument"]; ok {
 		x.Policy = policyOf(id, c.resolve(doc))
@@ -549,26 +534,26 @@ func (c *cfnCtx) fillEndpoint(id string, x *Endpoint) {
 
 // defaultGroup is the VPC's default security group, which the template
 // cannot show.
-func (c *cfnCtx) defaultGroup(v *VPC) *Group {
-	return c.extNode("group", unknown{sym: "default-sg:" + v.ID, why: "the default security group of VPC " + v.name()}, func(n Node) any {
-		return &Group{Node: n, EgressWhy: "the rules of " + n.Ext, IngressWhy: "the rules of " + n.Ext}
-	}).(*Group)
+func (c *cfnCtx) defaultGroup(v *pullpath.VPC) *pullpath.Group {
+	return c.extNode("group", unknown{sym: "default-sg:" + v.ID, why: "the default security group of VPC " + v.Name()}, func(n pullpath.Node) any {
+		return &pullpath.Group{Node: n, EgressWhy: "the rules of " + n.Ext, IngressWhy: "the rules of " + n.Ext}
+	}).(*pullpath.Group)
 }
 
 // inlineRules reads a group's inline rules.
-func (c *cfnCtx) inlineRules(v any, egress bool) ([]*Rule, string) {
+func (c *cfnCtx) inlineRules(v any, egress bool) ([]*pullpath.Rule, string) {
 	if v == nil {
 		return nil, ""
 	}
 	list, ok := v.([]any)
 	if !ok {
-		return nil, "the inline rules are " + whyOf(v)
+		return nil, "the inline rules are " + pullpath.WhyOf(v)
 	}
-	var rules []*Rule
+	var rules []*pullpath.Rule
 	why := ""
 	for _, e := range list {
 		if _, ok := e.(map[string]any); !ok {
-			why = "an inline rule is " + whyOf(e)
+			why = "an inline rule is " + pullpath.WhyOf(e)
 			continue
 		}
 		rules = append(rules, c.rule(e, egress))
@@ -577,14 +562,14 @@ func (c *cfnCtx) inlineRules(v any, egress bool) ([]*Rule, string) {
 }
 
 // rule reads one rule from its resolved properties.
-func (c *cfnCtx) rule(v any, egress bool) *Rule {
+func (c *cfnCtx) rule(v any, egress bool) *pullpath.Rule {
 	p, _ := v.(map[string]any)
-	r := &Rule{}
+	r := &pullpath.Rule{}
 	switch proto := p["IpProtocol"].(type) {
 	case string:
 		r.Proto = strings.ToLower(proto)
 	case float64:
-		r.Proto = show(proto)
+		r.Proto = pullpath.Show(proto)
 	}
 	switch r.Proto {
 	case "6":
@@ -618,16 +603,16 @@ func (c *cfnCtx) rule(v any, egress bool) *Rule {
 	case p["CidrIp"] != nil:
 		r.CIDR = c.cidrOf(p["CidrIp"])
 		if !r.CIDR.Known() && !r.CIDR.P.IsValid() && r.CIDR.In == "" {
-			r.PeerWhy = "the block " + show(p["CidrIp"])
+			r.PeerWhy = "the block " + pullpath.Show(p["CidrIp"])
 		}
 	case p["CidrIpv6"] != nil:
 		r.IPv6 = true
 	case p[peerKeys[0]] != nil:
 		r.Group = c.group(p[peerKeys[0]])
 	case p[peerKeys[1]] != nil:
-		r.PrefixList = show(p[peerKeys[1]])
+		r.PrefixList = pullpath.Show(p[peerKeys[1]])
 		if r.PrefixList == "" {
-			r.PeerWhy = "the prefix list " + whyOf(p[peerKeys[1]])
+			r.PeerWhy = "the prefix list " + pullpath.WhyOf(p[peerKeys[1]])
 		}
 	default:
 		r.PeerWhy = "a peer the set cannot show"
@@ -635,28 +620,28 @@ func (c *cfnCtx) rule(v any, egress bool) *Rule {
 	return r
 }
 
-func (c *cfnCtx) route(id string) (Route, bool) {
+func (c *cfnCtx) route(id string) (pullpath.Route, bool) {
 	p, _ := c.resolve(c.tpl.Resources[id].Properties).(map[string]any)
 	if p["DestinationIpv6CidrBlock"] != nil || p["DestinationPrefixListId"] != nil {
-		return Route{}, false
+		return pullpath.Route{}, false
 	}
-	rt := Route{Dest: c.cidrOf(p["DestinationCidrBlock"]), Target: TargetOther}
+	rt := pullpath.Route{Dest: c.cidrOf(p["DestinationCidrBlock"]), Target: pullpath.TargetOther}
 	switch {
 	case p["NatGatewayId"] != nil:
-		rt.Target, rt.TargetID = TargetNAT, c.refName(p["NatGatewayId"])
+		rt.Target, rt.TargetID = pullpath.TargetNAT, c.refName(p["NatGatewayId"])
 		c.natOf(&rt, p["NatGatewayId"])
 	case p["GatewayId"] != nil:
 		g := p["GatewayId"]
 		rt.TargetID = c.refName(g)
 		if r, ok := g.(ref); ok && r.c.tpl.Resources[r.id].Type == "AWS::EC2::InternetGateway" {
-			rt.Target = TargetIGW
+			rt.Target = pullpath.TargetIGW
 		} else if s, ok := g.(string); ok && strings.HasPrefix(s, "igw-") {
-			rt.Target = TargetIGW
+			rt.Target = pullpath.TargetIGW
 		} else if r, ok := g.(ref); ok && r.c.tpl.Resources[r.id].Type == "AWS::EC2::NatGateway" {
-			rt.Target = TargetNAT
+			rt.Target = pullpath.TargetNAT
 			c.natOf(&rt, g)
 		} else if s, ok := g.(string); ok && strings.HasPrefix(s, "nat-") {
-			rt.Target = TargetNAT
+			rt.Target = pullpath.TargetNAT
 		}
 	default:
 		for _, k := range []string{"TransitGatewayId", "VpcPeeringConnectionId", "NetworkInterfaceId", "InstanceId", "VpcEndpointId", "CarrierGatewayId", "LocalGatewayId", "CoreNetworkArn", "EgressOnlyInternetGatewayId"} {
@@ -671,13 +656,13 @@ func (c *cfnCtx) route(id string) (Route, bool) {
 
 // natOf reads the NAT gateway a route targets: a private one leads to no
 // internet gateway (where it leads is unknown); a public one's subnet must.
-func (c *cfnCtx) natOf(rt *Route, v any) {
+func (c *cfnCtx) natOf(rt *pullpath.Route, v any) {
 	r, ok := v.(ref)
 	if !ok || r.c.tpl.Resources[r.id].Type != "AWS::EC2::NatGateway" {
 		return
 	}
-	if show(r.c.prop(r.id, "ConnectivityType")) == "private" {
-		rt.Target = TargetOther
+	if pullpath.Show(r.c.prop(r.id, "ConnectivityType")) == "private" {
+		rt.Target = pullpath.TargetOther
 		return
 	}
 	rt.NATSubnet = r.c.subnet(r.c.prop(r.id, "SubnetId"))
@@ -688,7 +673,7 @@ func (c *cfnCtx) refName(v any) string {
 	if r, ok := v.(ref); ok {
 		return r.id
 	}
-	return show(v)
+	return pullpath.Show(v)
 }
 
 func strategy(v any) ([]string, string) {
@@ -697,7 +682,7 @@ func strategy(v any) ([]string, string) {
 	}
 	list, ok := v.([]any)
 	if !ok {
-		return nil, "the capacity provider strategy is " + whyOf(v)
+		return nil, "the capacity provider strategy is " + pullpath.WhyOf(v)
 	}
 	var out []string
 	for _, e := range list {
@@ -707,7 +692,7 @@ func strategy(v any) ([]string, string) {
 			if r, isRef := m["CapacityProvider"].(ref); isRef {
 				name = "provider " + r.id // a provider of the stack: EC2 capacity
 			} else {
-				return nil, "a capacity provider is " + whyOf(m["CapacityProvider"])
+				return nil, "a capacity provider is " + pullpath.WhyOf(m["CapacityProvider"])
 			}
 		}
 		out = append(out, name)
@@ -715,21 +700,21 @@ func strategy(v any) ([]string, string) {
 	return out, ""
 }
 
-func (c *cfnCtx) fillService(id string, x *Service) {
+func (c *cfnCtx) fillService(id string, x *pullpath.Service) {
 	v := c.resolve(c.tpl.Resources[id].Properties)
 	p, ok := v.(map[string]any)
 	if !ok {
-		why := "the properties of " + id + " are " + whyOf(v)
+		why := "the properties of " + id + " are " + pullpath.WhyOf(v)
 		x.TaskWhy, x.SubnetsWhy, x.GroupsWhy, x.LaunchType, x.Awsvpc = why, why, why, "?", true
 		return
 	}
 	if cl, ok := p["Cluster"]; ok {
-		if n, ok := c.node(cl).(*Cluster); ok {
+		if n, ok := c.node(cl).(*pullpath.Cluster); ok {
 			x.Cluster = n
 		} else {
-			x.Cluster = c.extNode("cluster", cl, func(n Node) any {
-				return &Cluster{Node: n, StrategyWhy: "the default capacity provider strategy of " + n.Ext}
-			}).(*Cluster)
+			x.Cluster = c.extNode("cluster", cl, func(n pullpath.Node) any {
+				return &pullpath.Cluster{Node: n, StrategyWhy: "the default capacity provider strategy of " + n.Ext}
+			}).(*pullpath.Cluster)
 		}
 	}
 	switch lt := p["LaunchType"].(type) {
@@ -740,12 +725,12 @@ func (c *cfnCtx) fillService(id string, x *Service) {
 		x.LaunchType = "?"
 	}
 	x.Strategy, x.StrategyWhy = strategy(p["CapacityProviderStrategy"])
-	if n, ok := c.node(p["TaskDefinition"]).(*TaskDef); ok {
+	if n, ok := c.node(p["TaskDefinition"]).(*pullpath.TaskDef); ok {
 		x.Task = n
 	} else {
-		x.TaskWhy = "the task definition is " + whyOf(p["TaskDefinition"])
+		x.TaskWhy = "the task definition is " + pullpath.WhyOf(p["TaskDefinition"])
 	}
-	x.PublicIP, x.Exec = No, triValue(p["EnableExecuteCommand"], No)
+	x.PublicIP, x.Exec = pullpath.No, triValue(p["EnableExecuteCommand"], pullpath.No)
 	netcfg, _ := p["NetworkConfiguration"].(map[string]any)
 	cfg, ok := netcfg["AwsvpcConfiguration"].(map[string]any)
 	if !ok {
@@ -758,21 +743,21 @@ func (c *cfnCtx) fillService(id string, x *Service) {
 	switch ip := cfg["AssignPublicIp"].(type) {
 	case nil:
 	case string:
-		x.PublicIP = TriOf(ip == "ENABLED")
+		x.PublicIP = pullpath.TriOf(ip == "ENABLED")
 	default:
-		x.PublicIP = Unknown
+		x.PublicIP = pullpath.Unknown
 	}
 	if list, ok := cfg["Subnets"].([]any); ok {
 		for _, sn := range list {
 			x.Subnets = append(x.Subnets, c.subnet(sn))
 		}
 	} else {
-		x.SubnetsWhy = "the subnets are " + whyOf(cfg["Subnets"])
+		x.SubnetsWhy = "the subnets are " + pullpath.WhyOf(cfg["Subnets"])
 	}
 	switch groups := cfg["SecurityGroups"].(type) {
 	case nil:
-		if v := serviceVPC(x); v != nil {
-			x.Groups = []*Group{c.defaultGroup(v)}
+		if v := pullpath.ServiceVPC(x); v != nil {
+			x.Groups = []*pullpath.Group{c.defaultGroup(v)}
 		} else {
 			x.GroupsWhy = "the service names no security group: it gets its VPC's default group"
 		}
@@ -781,15 +766,15 @@ func (c *cfnCtx) fillService(id string, x *Service) {
 			x.Groups = append(x.Groups, c.group(g))
 		}
 	default:
-		x.GroupsWhy = "the security groups are " + whyOf(groups)
+		x.GroupsWhy = "the security groups are " + pullpath.WhyOf(groups)
 	}
 }
 
-func (c *cfnCtx) fillTask(id string, x *TaskDef) {
+func (c *cfnCtx) fillTask(id string, x *pullpath.TaskDef) {
 	v := c.resolve(c.tpl.Resources[id].Properties)
 	p, ok := v.(map[string]any)
 	if !ok {
-		why := "the properties of " + id + " are " + whyOf(v)
+		why := "the properties of " + id + " are " + pullpath.WhyOf(v)
 		x.ContainersWhy, x.ExecRoleWhy, x.NetworkMode = why, why, "?"
 		return
 	}
@@ -803,33 +788,33 @@ func (c *cfnCtx) fillTask(id string, x *TaskDef) {
 	switch role := p["ExecutionRoleArn"].(type) {
 	case nil:
 	default:
-		if n, ok := c.node(role).(*Role); ok {
+		if n, ok := c.node(role).(*pullpath.Role); ok {
 			x.ExecRole = n
 		} else {
-			x.ExecRoleWhy = "the execution role is " + whyOf(role)
+			x.ExecRoleWhy = "the execution role is " + pullpath.WhyOf(role)
 		}
 	}
 	list, ok := p["ContainerDefinitions"].([]any)
 	if !ok {
-		x.ContainersWhy = "the containers are " + whyOf(p["ContainerDefinitions"])
+		x.ContainersWhy = "the containers are " + pullpath.WhyOf(p["ContainerDefinitions"])
 		return
 	}
 	for _, e := range list {
 		cd, ok := e.(map[string]any)
 		if !ok {
-			x.ContainersWhy = "a container is " + whyOf(e)
+			x.ContainersWhy = "a container is " + pullpath.WhyOf(e)
 			continue
 		}
-		ct := &Container{Name: show(cd["Name"])}
+		ct := &pullpath.Container{Name: pullpath.Show(cd["Name"])}
 		img := cd["Image"]
-		ct.Image = show(img)
+		ct.Image = pullpath.Show(img)
 		if u, ok := img.(unknown); ok {
 			ct.ImageWhy = "the image is " + u.why
 		}
 		if lc, ok := cd["LogConfiguration"].(map[string]any); ok {
-			ct.LogDriver = show(lc["LogDriver"])
+			ct.LogDriver = pullpath.Show(lc["LogDriver"])
 			opts, _ := lc["Options"].(map[string]any)
-			ct.LogGroup = show(opts["awslogs-group"])
+			ct.LogGroup = pullpath.Show(opts["awslogs-group"])
 		}
 		secrets, _ := cd["Secrets"].([]any)
 		for _, s := range secrets {
@@ -844,8 +829,8 @@ func (c *cfnCtx) fillTask(id string, x *TaskDef) {
 }
 
 // secret says which store a secret's valueFrom reads.
-func (c *cfnCtx) secret(v any) Secret {
-	s := Secret{From: show(v)}
+func (c *cfnCtx) secret(v any) pullpath.Secret {
+	s := pullpath.Secret{From: pullpath.Show(v)}
 	types := map[string]bool{}
 	var walk func(any)
 	walk = func(v any) {
@@ -859,7 +844,7 @@ func (c *cfnCtx) secret(v any) Secret {
 		}
 	}
 	walk(v)
-	s.Store = SecretStore(s.From)
+	s.Store = pullpath.SecretStore(s.From)
 	switch {
 	case types["AWS::SecretsManager::Secret"]:
 		s.Store = "secretsmanager"
@@ -872,25 +857,11 @@ func (c *cfnCtx) secret(v any) Secret {
 	return s
 }
 
-// SecretStore says from an ARN or name which store a secret is in:
-// "secretsmanager", "ssm", or "" when it cannot tell.
-func SecretStore(from string) string {
-	switch {
-	case strings.Contains(from, ":secretsmanager:"):
-		return "secretsmanager"
-	case strings.Contains(from, ":ssm:"), strings.Contains(from, ":parameter/"):
-		return "ssm"
-	case from != "" && !strings.HasPrefix(from, "arn:") && !strings.HasPrefix(from, "${"):
-		return "ssm" // a parameter's name
-	}
-	return ""
-}
-
-func (c *cfnCtx) fillRole(id string, x *Role) {
+func (c *cfnCtx) fillRole(id string, x *pullpath.Role) {
 	v := c.resolve(c.tpl.Resources[id].Properties)
 	p, ok := v.(map[string]any)
 	if !ok {
-		x.PoliciesWhy = "the properties of " + id + " are " + whyOf(v)
+		x.PoliciesWhy = "the properties of " + id + " are " + pullpath.WhyOf(v)
 		return
 	}
 	switch pols := p["Policies"].(type) {
@@ -898,30 +869,30 @@ func (c *cfnCtx) fillRole(id string, x *Role) {
 	case []any:
 		for _, e := range pols {
 			pm, _ := e.(map[string]any)
-			x.Policies = append(x.Policies, policyOf(id+" "+show(pm["PolicyName"]), pm["PolicyDocument"]))
+			x.Policies = append(x.Policies, policyOf(id+" "+pullpath.Show(pm["PolicyName"]), pm["PolicyDocument"]))
 		}
 	default:
-		x.PoliciesWhy = "the inline policies of " + id + " are " + whyOf(pols)
+		x.PoliciesWhy = "the inline policies of " + id + " are " + pullpath.WhyOf(pols)
 	}
 	switch arns := p["ManagedPolicyArns"].(type) {
 	case nil:
 	case []any:
 		for _, a := range arns {
-			if n, ok := c.node(a).(*Policy); ok {
+			if n, ok := c.node(a).(*pullpath.Policy); ok {
 				x.Policies = append(x.Policies, n)
 				continue
 			}
 			if r, ok := a.(ref); ok && r.c.tpl.Resources[r.id].Type == "AWS::IAM::ManagedPolicy" {
 				continue // attached by attachPolicy
 			}
-			if pol := ManagedPolicy(show(a)); pol != nil {
+			if pol := pullpath.ManagedPolicy(pullpath.Show(a)); pol != nil {
 				x.Policies = append(x.Policies, pol)
 			} else if x.PoliciesWhy == "" {
-				x.PoliciesWhy = "the managed policy " + show(a)
+				x.PoliciesWhy = "the managed policy " + pullpath.Show(a)
 			}
 		}
 	default:
-		x.PoliciesWhy = "the managed policies of " + id + " are " + whyOf(arns)
+		x.PoliciesWhy = "the managed policies of " + id + " are " + pullpath.WhyOf(arns)
 	}
 }
 
@@ -959,8 +930,8 @@ func (c *cfnCtx) attachPolicy(id, typ string) {
 }
 
 // roleNamed finds the role v names: a reference, or its literal RoleName.
-func (c *cfnCtx) roleNamed(v any) *Role {
-	if r, ok := c.node(v).(*Role); ok {
+func (c *cfnCtx) roleNamed(v any) *pullpath.Role {
+	if r, ok := c.node(v).(*pullpath.Role); ok {
 		return r
 	}
 	name, ok := v.(string)
@@ -968,8 +939,8 @@ func (c *cfnCtx) roleNamed(v any) *Role {
 		return nil
 	}
 	for id, r := range c.tpl.Resources {
-		if r.Type == "AWS::IAM::Role" && show(c.prop(id, "RoleName")) == name {
-			role, _ := c.nodes[id].(*Role)
+		if r.Type == "AWS::IAM::Role" && pullpath.Show(c.prop(id, "RoleName")) == name {
+			role, _ := c.nodes[id].(*pullpath.Role)
 			return role
 		}
 	}

@@ -1,28 +1,33 @@
-package pullpath
+package load
 
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/privatepull/privatepull/constructs/pullpath"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/privatepull/privatepull/constructs/pullpath/cloudformation"
+	"github.com/privatepull/privatepull/constructs/pullpath/terraform"
+
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 )
 
-const ruleFixtures = "../../test/testdata/rules"
+const ruleFixtures = "../../../test/testdata/rules"
 
-func check(t *testing.T, paths ...string) *Report {
+func check(t *testing.T, paths ...string) *pullpath.Report {
 	t.Helper()
-	r, err := Check(paths, Options{})
+	r, err := Check(paths, opts(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return r
 }
 
-func verdicts(r *Report) map[string]string {
+func verdicts(r *pullpath.Report) map[string]string {
 	out := map[string]string{}
 	for _, t := range r.Templates {
 		for _, s := range t.Services {
@@ -33,8 +38,8 @@ func verdicts(r *Report) map[string]string {
 }
 
 func TestTheDefaultAppIsPrivate(t *testing.T) {
-	r := check(t, "../../test/testdata/app-default.template.json")
-	if v := verdicts(r); v["Service9571FDD8"] != Private || len(v) != 1 {
+	r := check(t, "../../../test/testdata/app-default.template.json")
+	if v := verdicts(r); v["Service9571FDD8"] != pullpath.Private || len(v) != 1 {
 		t.Errorf("verdicts %v, want the service private", v)
 	}
 	if r.Failed(true) {
@@ -43,10 +48,10 @@ func TestTheDefaultAppIsPrivate(t *testing.T) {
 }
 
 func TestALookedUpVPCIsUndecidedAndSaysWhatItCannotSee(t *testing.T) {
-	r := check(t, "../../test/testdata/app-existing-vpc.template.json")
+	r := check(t, "../../../test/testdata/app-existing-vpc.template.json")
 	s := r.Templates[0].Services[0]
 	joined := strings.Join(s.Unknowns, "\n")
-	if s.Verdict != Undecided || !strings.Contains(joined, "DNS") || !strings.Contains(joined, "route table") {
+	if s.Verdict != pullpath.Undecided || !strings.Contains(joined, "DNS") || !strings.Contains(joined, "route table") {
 		t.Errorf("verdict %s, unknowns %q: want undecided naming the DNS attributes and the route tables", s.Verdict, s.Unknowns)
 	}
 }
@@ -54,11 +59,11 @@ func TestALookedUpVPCIsUndecidedAndSaysWhatItCannotSee(t *testing.T) {
 func TestTheSeedBugIsBrokenWithItsError(t *testing.T) {
 	r := check(t, filepath.Join(ruleFixtures, "seed-bug.json"))
 	s := r.Templates[0].Services[0]
-	if s.Verdict != Broken || len(s.Findings) != 1 || s.Findings[0].Rule != "PRIVATEPULL-S3-EGRESS" {
+	if s.Verdict != pullpath.Broken || len(s.Findings) != 1 || s.Findings[0].Rule != "PRIVATEPULL-S3-EGRESS" {
 		t.Fatalf("got %s %+v", s.Verdict, s.Findings)
 	}
 	f := s.Findings[0]
-	if !strings.Contains(f.Message, "starport-layer-bucket") || f.Fix == "" || !strings.HasPrefix(f.Help, HelpBase) || f.Line == 0 {
+	if !strings.Contains(f.Message, "starport-layer-bucket") || f.Fix == "" || !strings.HasPrefix(f.Help, pullpath.HelpBase) || f.Line == 0 {
 		t.Errorf("finding %+v: want the error users see, a fix, a help link and a line", f)
 	}
 	if !r.Failed(false) {
@@ -73,7 +78,7 @@ func TestEveryFindingHasAFixAndHelp(t *testing.T) {
 			continue
 		}
 		for _, f := range check(t, file).Findings() {
-			if f.Fix == "" || f.Help != HelpURI(f.Rule) || RuleDocs[f.Rule] == "" || len(f.Message) < 40 {
+			if f.Fix == "" || f.Help != pullpath.HelpURI(f.Rule) || pullpath.RuleDocs[f.Rule] == "" || len(f.Message) < 40 {
 				t.Errorf("%s: %+v", file, f)
 			}
 		}
@@ -82,17 +87,8 @@ func TestEveryFindingHasAFixAndHelp(t *testing.T) {
 
 func TestYAMLShortTagsReadAsJSON(t *testing.T) {
 	r := check(t, filepath.Join(ruleFixtures, "good-yaml.yaml"))
-	if v := verdicts(r); v["Service"] == Broken || len(v) != 1 {
+	if v := verdicts(r); v["Service"] == pullpath.Broken || len(v) != 1 {
 		t.Errorf("verdicts %v", v)
-	}
-	yaml := "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !Select [0, !Cidr ['10.0.0.0/16', 2, 8]]\n  Sub:\n    Type: AWS::EC2::Subnet\n    Properties:\n      VpcId: !Ref Vpc\n      CidrBlock: !GetAtt Vpc.CidrBlock\n"
-	r, err := Check([]string{"-"}, Options{Stdin: strings.NewReader(yaml)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := r.model
-	if len(m.Subnets) != 1 || m.Subnets[0].VPC != m.VPCs[0] || m.Subnets[0].CIDR.P.String() != "10.0.0.0/24" {
-		t.Errorf("subnet %+v", m.Subnets[0])
 	}
 }
 
@@ -103,7 +99,7 @@ func TestBadInputIsRefusedWithTheFile(t *testing.T) {
 		os.WriteFile(p, []byte(body), 0o644)
 		return p
 	}
-	big := write("big.json", `{"Resources": {}, "x": "`+strings.Repeat("a", MaxFileSize)+`"}`)
+	big := write("big.json", `{"Resources": {}, "x": "`+strings.Repeat("a", pullpath.MaxFileSize)+`"}`)
 	empty := filepath.Join(dir, "empty")
 	os.Mkdir(empty, 0o755)
 	for _, c := range []struct{ name, path, want string }{
@@ -116,7 +112,7 @@ func TestBadInputIsRefusedWithTheFile(t *testing.T) {
 		{"fails when the file is over the limit", big, "larger than 5 MB"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			r, err := Check([]string{c.path, filepath.Join(ruleFixtures, "good.json")}, Options{})
+			r, err := Check([]string{c.path, filepath.Join(ruleFixtures, "good.json")}, opts(nil))
 			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), filepath.Base(c.path)) || strings.Contains(err.Error(), "\n") {
 				t.Errorf("got %v, want one line naming the file and %q", err, c.want)
 			}
@@ -126,7 +122,7 @@ func TestBadInputIsRefusedWithTheFile(t *testing.T) {
 		})
 	}
 	t.Run("fails when standard input is over the limit", func(t *testing.T) {
-		_, err := Check([]string{"-"}, Options{Stdin: strings.NewReader(strings.Repeat(" ", MaxFileSize+1))})
+		_, err := Check([]string{"-"}, opts(strings.NewReader(strings.Repeat(" ", pullpath.MaxFileSize+1))))
 		if err == nil || !strings.Contains(err.Error(), "standard input") {
 			t.Errorf("got %v", err)
 		}
@@ -135,19 +131,19 @@ func TestBadInputIsRefusedWithTheFile(t *testing.T) {
 
 func TestATransformIsUnknownNotAnError(t *testing.T) {
 	tpl := `{"Transform": "AWS::LanguageExtensions", "Resources": {"Fn::ForEach::Eps": ["S", ["a"], {}], "Svc": {"Type": "AWS::ECS::Service", "Properties": {"LaunchType": "FARGATE", "NetworkConfiguration": {"AwsvpcConfiguration": {"Subnets": [{"Ref": "Sub"}]}}}}, "Sub": {"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": {"Ref": "Vpc"}}}, "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"EnableDnsHostnames": true}}}}`
-	r, err := Check([]string{"-"}, Options{Stdin: strings.NewReader(tpl)})
+	r, err := Check([]string{"-"}, opts(strings.NewReader(tpl)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := r.Templates[0].Services[0]
-	if s.Verdict != Undecided || !strings.Contains(strings.Join(s.Unknowns, "\n"), "AWS::LanguageExtensions") {
+	if s.Verdict != pullpath.Undecided || !strings.Contains(strings.Join(s.Unknowns, "\n"), "AWS::LanguageExtensions") {
 		t.Errorf("got %s %q", s.Verdict, s.Unknowns)
 	}
 }
 
 func TestJSONReportKeepsItsNames(t *testing.T) {
 	var b bytes.Buffer
-	check(t, filepath.Join(ruleFixtures, "seed-bug.json"), "../../test/testdata/repository.template.json").WriteJSON(&b)
+	check(t, filepath.Join(ruleFixtures, "seed-bug.json"), "../../../test/testdata/repository.template.json").WriteJSON(&b)
 	var doc struct {
 		Version   int
 		Templates []struct {
@@ -203,7 +199,7 @@ func TestAcknowledgedFindingsAreReportedAsSuch(t *testing.T) {
 	svc := tpl["Resources"].(map[string]any)["Service"].(map[string]any)
 	svc["Metadata"] = map[string]any{"privatepull": map[string]any{"acknowledge": []any{map[string]any{"id": "PRIVATEPULL-PUBLIC-IP", "reason": "a test"}}}}
 	raw, _ = json.Marshal(tpl)
-	r, err := Check([]string{"-"}, Options{Stdin: bytes.NewReader(raw)})
+	r, err := Check([]string{"-"}, opts(bytes.NewReader(raw)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +210,7 @@ func TestAcknowledgedFindingsAreReportedAsSuch(t *testing.T) {
 }
 
 func TestMermaidDrawsTheDefaultAppsWholePath(t *testing.T) {
-	out := check(t, "../../test/testdata/app-default.template.json").Mermaid()
+	out := check(t, "../../../test/testdata/app-default.template.json").Mermaid()
 	if n := strings.Count(out, "```mermaid\nflowchart LR\n"); n != 1 || !strings.Contains(out, ": private\n") {
 		t.Errorf("want one flowchart titled private, got %d:\n%s", n, out)
 	}
@@ -249,7 +245,7 @@ func TestMermaidDrawsEachRuleAsADashedEdge(t *testing.T) {
 		"ENDPOINT-INGRESS", "VPC-DNS", "S3-POLICY", "ENDPOINT-POLICY", "LOGS-ENDPOINT", "SECRETS-ENDPOINT", "EXEC-ENDPOINT", "PUBLIC-IP", "EXECUTION-ROLE"} {
 		t.Run(id, func(t *testing.T) {
 			out := check(t, filepath.Join(ruleFixtures, strings.ToLower(id)+".json")).Mermaid()
-			if want := `-.->|"` + RuleIDPrefix + id + `"|`; !strings.Contains(out, want) {
+			if want := `-.->|"` + pullpath.RuleIDPrefix + id + `"|`; !strings.Contains(out, want) {
 				t.Errorf("diagram lacks %q:\n%s", want, out)
 			}
 		})
@@ -257,19 +253,19 @@ func TestMermaidDrawsEachRuleAsADashedEdge(t *testing.T) {
 }
 
 func TestThirtyServicesAreAllPrivate(t *testing.T) {
-	r := check(t, "testdata/services-30.template.json")
+	r := check(t, "../testdata/services-30.template.json")
 	if n := len(r.Templates[0].Services); n != 30 {
 		t.Fatalf("%d services", n)
 	}
 	for id, v := range verdicts(r) {
-		if v != Private {
+		if v != pullpath.Private {
 			t.Errorf("%s: %s", id, v)
 		}
 	}
 }
 
 func TestTwoChecksGiveTheSameReport(t *testing.T) {
-	paths := []string{"../../test/testdata/real-tasks.template.json", "testdata/verdicts/nat.json", "testdata/terraform/count-foreach"}
+	paths := []string{"../../../test/testdata/real-tasks.template.json", "../testdata/verdicts/nat.json", "../testdata/terraform/count-foreach"}
 	var outs [2]string
 	for i := range outs {
 		var b bytes.Buffer
@@ -282,33 +278,22 @@ func TestTwoChecksGiveTheSameReport(t *testing.T) {
 	}
 }
 
-func TestAResourceBehindAFalseConditionIsNotCreated(t *testing.T) {
-	tpl := `{"Parameters": {"P": {"Type": "String"}},
-	 "Conditions": {"Never": {"Fn::Equals": ["a", "b"]}, "Unknowable": {"Fn::Equals": [{"Ref": "P"}, "x"]}},
-	 "Resources": {"Vpc": {"Type": "AWS::EC2::VPC"},
-	  "Ep": {"Type": "AWS::EC2::VPCEndpoint", "Condition": "Never", "Properties": {"VpcId": {"Ref": "Vpc"}, "ServiceName": "com.amazonaws.eu-west-1.ecr.api", "VpcEndpointType": "Interface"}},
-	  "Maybe": {"Type": "AWS::EC2::VPCEndpoint", "Condition": "Unknowable", "Properties": {"VpcId": {"Ref": "Vpc"}, "ServiceName": "com.amazonaws.eu-west-1.ecr.dkr", "VpcEndpointType": "Interface"}}}}`
-	r, err := Check([]string{"-"}, Options{Stdin: strings.NewReader(tpl)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	eps := r.model.Endpoints
-	if len(eps) != 1 || eps[0].ID != "Maybe" || eps[0].CountWhy == "" {
-		t.Errorf("endpoints %+v: want only Maybe, which may not exist", eps)
-	}
-}
-
 func TestAnImportNamedByAStackParameterLinksTheSet(t *testing.T) {
 	// GIVEN a network stack exporting ${AWS::StackName}:X, and a service
 	// stack importing ${NetworkStack}:X
-	files := []string{"testdata/stackname/network.json", "testdata/stackname/service.json"}
+	files := []string{"../testdata/stackname/network.json", "../testdata/stackname/service.json"}
 	// WHEN both are checked together, THEN the service is judged whole, and the why says what was assumed
 	s := check(t, files...).Templates[1].Services[0]
-	if s.Verdict != Private || !strings.Contains(s.Why, "assuming the parameter NetworkStack of testdata/stackname/service.json names the stack of testdata/stackname/network.json") {
+	if s.Verdict != pullpath.Private || !strings.Contains(s.Why, "assuming the parameter NetworkStack of ../testdata/stackname/service.json names the stack of ../testdata/stackname/network.json") {
 		t.Errorf("%s (%s) %q", s.Verdict, s.Why, s.Unknowns)
 	}
 	// AND alone, the service stack is undecided
-	if v := check(t, files[1]).Templates[0].Services[0].Verdict; v != Undecided {
+	if v := check(t, files[1]).Templates[0].Services[0].Verdict; v != pullpath.Undecided {
 		t.Errorf("alone: %s", v)
 	}
+}
+
+// opts are the options pullcheck uses, with stdin for "-".
+func opts(stdin io.Reader) Options {
+	return Options{Stdin: stdin, Readers: []pullpath.Reader{cloudformation.NewReader(nil), terraform.NewReader(terraform.Options{})}}
 }

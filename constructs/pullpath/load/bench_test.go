@@ -1,4 +1,4 @@
-package pullpath
+package load
 
 import (
 	"testing"
@@ -11,7 +11,7 @@ import (
 //	go test ./constructs/pullpath -run '^$' -bench . -benchmem
 func BenchmarkCheck30Services(b *testing.B) {
 	for range b.N {
-		r, err := Check([]string{"testdata/services-30.template.json"}, Options{})
+		r, err := Check([]string{"../testdata/services-30.template.json"}, opts(nil))
 		if err != nil || len(r.Templates[0].Services) != 30 {
 			b.Fatal(err)
 		}
@@ -21,7 +21,7 @@ func BenchmarkCheck30Services(b *testing.B) {
 // BenchmarkCheckDefaultApp judges the default app's template.
 func BenchmarkCheckDefaultApp(b *testing.B) {
 	for range b.N {
-		if _, err := Check([]string{"../../test/testdata/app-default.template.json"}, Options{}); err != nil {
+		if _, err := Check([]string{"../../../test/testdata/app-default.template.json"}, opts(nil)); err != nil {
 			b.Fatal(err)
 		}
 	}

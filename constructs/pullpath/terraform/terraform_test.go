@@ -1,19 +1,20 @@
-package pullpath
+package terraform
 
 import (
+	"github.com/privatepull/privatepull/constructs/pullpath"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-func readTF(t *testing.T, name string, opts ...TerraformOptions) *Model {
+func readTF(t *testing.T, name string, opts ...Options) *pullpath.Model {
 	t.Helper()
-	var o TerraformOptions
+	var o Options
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	m, err := ReadTerraform(filepath.Join("testdata", "terraform", name), o)
+	m, err := Read(filepath.Join("..", "testdata", "terraform", name), o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -21,7 +22,7 @@ func readTF(t *testing.T, name string, opts ...TerraformOptions) *Model {
 }
 
 // writeTF writes files into a new root module and reads it.
-func writeTF(t *testing.T, files map[string]string, opts ...TerraformOptions) *Model {
+func writeTF(t *testing.T, files map[string]string, opts ...Options) *pullpath.Model {
 	t.Helper()
 	dir := t.TempDir()
 	for name, src := range files {
@@ -33,27 +34,27 @@ func writeTF(t *testing.T, files map[string]string, opts ...TerraformOptions) *M
 			t.Fatal(err)
 		}
 	}
-	var o TerraformOptions
+	var o Options
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	m, err := ReadTerraform(dir, o)
+	m, err := Read(dir, o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return m
 }
 
-func tfFind[T interface{ node() *Node }](t *testing.T, list []T, id string) T {
+func tfFind[T interface{ Base() *pullpath.Node }](t *testing.T, list []T, id string) T {
 	t.Helper()
 	for _, x := range list {
-		if x.node().ID == id {
+		if x.Base().ID == id {
 			return x
 		}
 	}
 	var ids []string
 	for _, x := range list {
-		ids = append(ids, x.node().ID)
+		ids = append(ids, x.Base().ID)
 	}
 	t.Fatalf("no %s among %q", id, ids)
 	var zero T
@@ -61,13 +62,13 @@ func tfFind[T interface{ node() *Node }](t *testing.T, list []T, id string) T {
 }
 
 // tfRules writes rules as "proto/from-to->peer".
-func tfRules(rs []*Rule) []string {
+func tfRules(rs []*pullpath.Rule) []string {
 	var out []string
 	for _, r := range rs {
 		peer := r.CIDR.String()
 		switch {
 		case r.Group != nil:
-			peer = "sg:" + r.Group.name()
+			peer = "sg:" + r.Group.Name()
 		case r.PrefixList != "":
 			peer = "pl:" + r.PrefixList
 		case r.PeerWhy != "":
@@ -110,7 +111,7 @@ func sprint(v any) string {
 			return "true"
 		}
 		return "false"
-	case Tri:
+	case pullpath.Tri:
 		return tfTri(x)
 	case int:
 		return itoa(x)
@@ -121,13 +122,13 @@ func sprint(v any) string {
 func TestTerraformWriteup(t *testing.T) {
 	broken := readTF(t, "writeup-broken")
 	fixed := readTF(t, "writeup-fixed")
-	for _, m := range []*Model{broken, fixed} {
+	for _, m := range []*pullpath.Model{broken, fixed} {
 		in := m.Inputs[0]
-		eq(t, "dialect", in.Dialect.Placeholder(Region), "${REGION}")
+		eq(t, "dialect", in.Dialect.Placeholder(pullpath.Region), "${REGION}")
 		eq(t, "region", in.Region, "eu-west-1")
 		v := tfFind(t, m.VPCs, "aws_vpc.main")
-		eq(t, "dns support", v.DNSSupport, Yes)
-		eq(t, "dns hostnames", v.DNSHostnames, Yes)
+		eq(t, "dns support", v.DNSSupport, pullpath.Yes)
+		eq(t, "dns hostnames", v.DNSHostnames, pullpath.Yes)
 		eq(t, "vpc cidr", v.CIDRs[0].String(), "10.0.0.0/16")
 		eq(t, "main table", v.MainRouteTable.ID, "aws_vpc.main (main route table)")
 		eq(t, "main", v.MainRouteTable.Main, true)
@@ -141,7 +142,7 @@ func TestTerraformWriteup(t *testing.T) {
 		for _, id := range []string{"aws_vpc_endpoint.ecr_api", "aws_vpc_endpoint.ecr_dkr", "aws_vpc_endpoint.logs"} {
 			e := tfFind(t, m.Endpoints, id)
 			eq(t, id+" type", e.Type, "Interface")
-			eq(t, id+" private DNS", e.PrivateDNS, Yes)
+			eq(t, id+" private DNS", e.PrivateDNS, pullpath.Yes)
 			eq(t, id+" groups", len(e.Groups), 1)
 			eq(t, id+" subnets", len(e.Subnets), 2)
 		}
@@ -158,8 +159,8 @@ func TestTerraformWriteup(t *testing.T) {
 		sv := tfFind(t, m.Services, "aws_ecs_service.app")
 		eq(t, "launch", sv.LaunchType, "FARGATE")
 		eq(t, "awsvpc", sv.Awsvpc, true)
-		eq(t, "public ip", sv.PublicIP, No)
-		eq(t, "exec", sv.Exec, No)
+		eq(t, "public ip", sv.PublicIP, pullpath.No)
+		eq(t, "exec", sv.Exec, pullpath.No)
 		eq(t, "cluster", sv.Cluster.ID, "aws_ecs_cluster.main")
 		eq(t, "file", filepath.Base(sv.File), "ecs.tf")
 		eq(t, "line", sv.Line, 76)
@@ -186,15 +187,15 @@ func TestTerraformNAT(t *testing.T) {
 	m := readTF(t, "nat")
 	for _, id := range []string{"aws_route_table.private_a", "aws_route_table.private_b"} {
 		rt := tfFind(t, m.RouteTables, id)
-		if len(rt.Routes) != 1 || rt.Routes[0].Target != TargetNAT || rt.Routes[0].Dest.String() != "0.0.0.0/0" ||
+		if len(rt.Routes) != 1 || rt.Routes[0].Target != pullpath.TargetNAT || rt.Routes[0].Dest.String() != "0.0.0.0/0" ||
 			rt.Routes[0].TargetID != "aws_nat_gateway.this" {
 			t.Errorf("%s routes = %+v, want 0.0.0.0/0 to the NAT gateway", id, rt.Routes)
 		}
 	}
 	pub := tfFind(t, m.RouteTables, "aws_route_table.public")
-	eq(t, "public target", pub.Routes[0].Target, TargetIGW)
+	eq(t, "public target", pub.Routes[0].Target, pullpath.TargetIGW)
 	v := tfFind(t, m.VPCs, "aws_vpc.this")
-	eq(t, "dns support default", v.DNSSupport, Yes)
+	eq(t, "dns support default", v.DNSSupport, pullpath.Yes)
 	b := tfFind(t, m.Services, "aws_ecs_service.b")
 	eq(t, "cluster by name", b.Cluster.ID, "aws_ecs_cluster.this")
 	eq(t, "task by family:revision", b.Task.ID, "aws_ecs_task_definition.web")
@@ -222,8 +223,8 @@ func TestTerraformInlineVsStandalone(t *testing.T) {
 	sub := tfFind(t, m.Subnets, "aws_subnet.a")
 	eq(t, "vpc sym", v.CIDRs[0].Sym, "var.vpc_cidr")
 	eq(t, "subnet in", sub.CIDR.In, "var.vpc_cidr")
-	eq(t, "rule covers vpc", ep.Ingress[0].CIDR.Covers(v.CIDRs[0]), Yes)
-	eq(t, "rule covers subnet", ep.Ingress[0].CIDR.Covers(sub.CIDR), Yes)
+	eq(t, "rule covers vpc", ep.Ingress[0].CIDR.Covers(v.CIDRs[0]), pullpath.Yes)
+	eq(t, "rule covers subnet", ep.Ingress[0].CIDR.Covers(sub.CIDR), pullpath.Yes)
 	role := tfFind(t, m.Roles, "aws_iam_role.execution")
 	p := role.Policies[0]
 	eq(t, "policy document statements", len(p.Statements), 3)
@@ -233,11 +234,11 @@ func TestTerraformInlineVsStandalone(t *testing.T) {
 func TestTerraformLocalModule(t *testing.T) {
 	m := readTF(t, "local-module")
 	sv := tfFind(t, m.Services, "module.app.aws_ecs_service.this")
-	eq(t, "file", filepath.ToSlash(sv.File), "testdata/terraform/local-module/modules/app/main.tf")
+	eq(t, "file", filepath.ToSlash(sv.File), "../testdata/terraform/local-module/modules/app/main.tf")
 	eq(t, "subnets", len(sv.Subnets), 2)
 	eq(t, "subnet", sv.Subnets[0].ID, "module.network.aws_subnet.private[0]")
 	eq(t, "subnet table", sv.Subnets[0].RouteTable.ID, "module.network.aws_route_table.private")
-	eq(t, "exec", sv.Exec, Yes)
+	eq(t, "exec", sv.Exec, pullpath.Yes)
 	eq(t, "ack", sv.Acks["PRIVATEPULL-EXEC-ENDPOINT"], "ECS Exec is for debugging only")
 	tg := tfFind(t, m.Groups, "module.app.aws_security_group.task")
 	eq(t, "egress", tfRules(tg.Egress), []string{"tcp/443-443->sg:module.network.aws_security_group.endpoints",
@@ -305,16 +306,16 @@ func TestTerraformTfvars(t *testing.T) {
 	eq(t, "region", m.Inputs[0].Region, "us-west-2")
 	v := tfFind(t, m.VPCs, "aws_vpc.main")
 	eq(t, "cidr from terraform.tfvars", v.CIDRs[0].String(), "10.50.0.0/16")
-	eq(t, "dns hostnames from auto.tfvars", v.DNSHostnames, Yes)
+	eq(t, "dns hostnames from auto.tfvars", v.DNSHostnames, pullpath.Yes)
 	eq(t, "subnets from auto.tfvars", len(m.Subnets), 2)
-	image := func(m *Model) string { return m.Services[0].Task.Containers[0].Image }
+	image := func(m *pullpath.Model) string { return m.Services[0].Task.Containers[0].Image }
 	eq(t, "image", image(m), "${ACCOUNT}.dkr.ecr.us-west-2.amazonaws.com/app:from-tfvars")
 	eq(t, "prefix list", tfFind(t, m.Groups, "aws_security_group.task").Egress[1].PrefixListName, "com.amazonaws.us-west-2.s3")
 
-	dir := filepath.Join("testdata", "terraform", "tfvars")
-	m = readTF(t, "tfvars", TerraformOptions{VarFiles: []string{filepath.Join(dir, "extra.tfvars.json")}})
+	dir := filepath.Join("..", "testdata", "terraform", "tfvars")
+	m = readTF(t, "tfvars", Options{VarFiles: []string{filepath.Join(dir, "extra.tfvars.json")}})
 	eq(t, "-var-file beats tfvars", image(m), "${ACCOUNT}.dkr.ecr.us-west-2.amazonaws.com/app:from-var-file")
-	m = readTF(t, "tfvars", TerraformOptions{VarFiles: []string{filepath.Join(dir, "extra.tfvars.json")}, Vars: []string{"image_tag=cli"},
+	m = readTF(t, "tfvars", Options{VarFiles: []string{filepath.Join(dir, "extra.tfvars.json")}, Vars: []string{"image_tag=cli"},
 		Env: []string{"TF_VAR_image_tag=env", "TF_VAR_region=ap-south-1"}})
 	eq(t, "-var beats -var-file", image(m), "${ACCOUNT}.dkr.ecr.us-west-2.amazonaws.com/app:cli")
 	eq(t, "tfvars beat TF_VAR_", m.Inputs[0].Region, "us-west-2")
@@ -325,7 +326,7 @@ variable "region" { default = "eu-west-1" }
 variable "cidrs" { type = list(string) }
 provider "aws" { region = var.region }
 resource "aws_vpc" "v" { cidr_block = var.cidrs[1] }
-`}, TerraformOptions{Env: []string{"TF_VAR_region=sa-east-1"}, Vars: []string{`cidrs=["10.0.0.0/16","10.1.0.0/16"]`}})
+`}, Options{Env: []string{"TF_VAR_region=sa-east-1"}, Vars: []string{`cidrs=["10.0.0.0/16","10.1.0.0/16"]`}})
 	eq(t, "TF_VAR_ region", m.Inputs[0].Region, "sa-east-1")
 	eq(t, "list -var", m.VPCs[0].CIDRs[0].String(), "10.1.0.0/16")
 }
@@ -342,7 +343,7 @@ func TestTerraformMainRouteTable(t *testing.T) {
 	eq(t, "main table in the model", tfFind(t, m.RouteTables, "aws_vpc.main (main route table)") == v.MainRouteTable, true)
 	s3 := tfFind(t, m.Endpoints, "aws_vpc_endpoint.s3")
 	eq(t, "s3 on the public table", s3.RouteTables[0].ID, "aws_route_table.public")
-	eq(t, "standalone igw route", tfFind(t, m.RouteTables, "aws_route_table.public").Routes[0].Target, TargetIGW)
+	eq(t, "standalone igw route", tfFind(t, m.RouteTables, "aws_route_table.public").Routes[0].Target, pullpath.TargetIGW)
 
 	// aws_default_route_table manages the main table; main_route_table_id
 	// names it.
@@ -375,12 +376,12 @@ resource "aws_route" "b" {
 	a := tfFind(t, m.VPCs, "aws_vpc.a")
 	eq(t, "default route table", a.MainRouteTable.ID, "aws_default_route_table.a")
 	eq(t, "its main", a.MainRouteTable.Main, true)
-	eq(t, "its route", a.MainRouteTable.Routes[0].Target, TargetNAT)
+	eq(t, "its route", a.MainRouteTable.Routes[0].Target, pullpath.TargetNAT)
 	eq(t, "s3 on main_route_table_id", tfFind(t, m.Endpoints, "aws_vpc_endpoint.s3").RouteTables[0].ID, "aws_default_route_table.a")
 	b := tfFind(t, m.VPCs, "aws_vpc.b")
 	eq(t, "main association", b.MainRouteTable.ID, "aws_route_table.b")
 	eq(t, "its main", b.MainRouteTable.Main, true)
-	eq(t, "route to main table", b.MainRouteTable.Routes[0].Target, TargetIGW)
+	eq(t, "route to main table", b.MainRouteTable.Routes[0].Target, pullpath.TargetIGW)
 	for _, rt := range m.RouteTables {
 		if strings.HasSuffix(rt.ID, "(main route table)") {
 			t.Errorf("made %s although the main table is named", rt.ID)
@@ -395,7 +396,7 @@ func TestTerraformPrivateDNSDefault(t *testing.T) {
 			eq(t, "s3 type default", e.Type, "Gateway")
 			continue
 		}
-		eq(t, e.ID+" private DNS default", e.PrivateDNS, No)
+		eq(t, e.ID+" private DNS default", e.PrivateDNS, pullpath.No)
 		eq(t, e.ID+" type", e.Type, "Interface")
 	}
 	eq(t, "s3 prefix list by endpoint", tfFind(t, m.Groups, "aws_security_group.task").Egress[0].PrefixListName, "com.amazonaws.eu-west-3.s3")
@@ -605,7 +606,7 @@ resource "aws_ecs_service" "ec2" {
 	eq(t, "its egress", tfRules(s.Groups[0].Egress), []string{"-1/0-65535->0.0.0.0/0"})
 	eq(t, "strategy", s.Strategy, []string{"FARGATE"})
 	eq(t, "launch type unset", s.LaunchType, "")
-	eq(t, "public ip", s.PublicIP, Yes)
+	eq(t, "public ip", s.PublicIP, pullpath.Yes)
 	eq(t, "cluster strategy", s.Cluster.Strategy, []string{"FARGATE_SPOT"})
 	eq(t, "ec2", tfFind(t, m.Services, "aws_ecs_service.ec2").LaunchType, "EC2")
 	eq(t, "no network configuration", tfFind(t, m.Services, "aws_ecs_service.ec2").Awsvpc, false)
@@ -717,13 +718,13 @@ resource "aws_vpc_endpoint" "api" {
 	eq(t, "subnet association", e.Subnets[0].ID, "aws_subnet.s")
 	eq(t, "group association replaces the default", len(e.Groups), 1)
 	eq(t, "group", e.Groups[0].ID, "aws_security_group.e")
-	eq(t, "private dns resource", e.PrivateDNS, Yes)
+	eq(t, "private dns resource", e.PrivateDNS, pullpath.Yes)
 	eq(t, "policy resource", e.Policy.Statements[0].PrincipalAll, true)
 	api := tfFind(t, m.Endpoints, "aws_vpc_endpoint.api")
 	eq(t, "default group", api.Groups[0].Ext, "the default security group of aws_vpc.v")
 	v := tfFind(t, m.VPCs, "aws_vpc.v")
 	eq(t, "secondary block", len(v.CIDRs), 2)
-	eq(t, "secondary covers subnet", v.CIDRs[1].Covers(tfFind(t, m.Subnets, "aws_subnet.s").CIDR), Yes)
+	eq(t, "secondary covers subnet", v.CIDRs[1].Covers(tfFind(t, m.Subnets, "aws_subnet.s").CIDR), pullpath.Yes)
 }
 
 func TestTerraformParseErrors(t *testing.T) {
@@ -736,12 +737,12 @@ func TestTerraformParseErrors(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(src), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		_, err := ReadTerraform(dir, TerraformOptions{})
+		_, err := Read(dir, Options{})
 		if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, "main.tf")+":") {
 			t.Errorf("%s: error %v, want one naming main.tf and a line", name, err)
 		}
 	}
-	if _, err := ReadTerraform(t.TempDir(), TerraformOptions{}); err == nil {
+	if _, err := Read(t.TempDir(), Options{}); err == nil {
 		t.Error("an empty folder read without error")
 	}
 	// A parse error in a local module is an error too.
@@ -749,7 +750,7 @@ func TestTerraformParseErrors(t *testing.T) {
 	os.MkdirAll(filepath.Join(dir, "m"), 0o755)
 	os.WriteFile(filepath.Join(dir, "main.tf"), []byte(`module "m" { source = "./m" }`), 0o644)
 	os.WriteFile(filepath.Join(dir, "m", "main.tf"), []byte("resource {"), 0o644)
-	if _, err := ReadTerraform(dir, TerraformOptions{}); err == nil || !strings.Contains(err.Error(), filepath.Join(dir, "m", "main.tf")) {
+	if _, err := Read(dir, Options{}); err == nil || !strings.Contains(err.Error(), filepath.Join(dir, "m", "main.tf")) {
 		t.Errorf("module parse error: %v", err)
 	}
 }
@@ -767,7 +768,7 @@ func TestTerraformJSONSyntax(t *testing.T) {
 	g := tfFind(t, m.Groups, "aws_security_group.g")
 	eq(t, "vpc", g.VPC.ID, "aws_vpc.v")
 	eq(t, "egress", tfRules(g.Egress), []string{"tcp/443-443->0.0.0.0/0"})
-	eq(t, "dns", m.VPCs[0].DNSHostnames, Yes)
+	eq(t, "dns", m.VPCs[0].DNSHostnames, pullpath.Yes)
 }
 
 func TestTerraformCidrFunctions(t *testing.T) {

@@ -1,9 +1,10 @@
-package pullpath
+package cloudformation
 
 import (
+	"encoding/json"
 	"fmt"
+	"github.com/privatepull/privatepull/constructs/pullpath"
 	"net/netip"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -28,14 +29,14 @@ type (
 // cfnCtx is one template of the set and what its intrinsics resolve against.
 type cfnCtx struct {
 	set  *cfnSet
-	in   *Input
+	in   *pullpath.Input
 	tpl  *template
 	file string
 	// params binds a nested stack's parameters to its parent's values.
 	params map[string]any
 	parent *cfnCtx
 	// conds memoizes the template's conditions.
-	conds map[string]Tri
+	conds map[string]pullpath.Tri
 	nodes map[string]any // logical id -> model node
 	// maybe says, by logical id, why a resource may not exist (a Condition
 	// the set cannot decide).
@@ -160,7 +161,7 @@ func (c *cfnCtx) intrinsic(fn string, arg any, depth int) any {
 		v := c.res(a[1], depth)
 		s, ok2 := v.(string)
 		if !ok || !ok2 || sep == "" {
-			return unknown{why: whyOf(v)}
+			return unknown{why: pullpath.WhyOf(v)}
 		}
 		var out []any
 		for _, p := range strings.Split(s, sep) {
@@ -174,9 +175,9 @@ func (c *cfnCtx) intrinsic(fn string, arg any, depth int) any {
 		}
 		name, _ := a[0].(string)
 		switch c.condition(name, depth) {
-		case Yes:
+		case pullpath.Yes:
 			return c.res(a[1], depth)
-		case No:
+		case pullpath.No:
 			return c.res(a[2], depth)
 		}
 		t, f := c.res(a[1], depth), c.res(a[2], depth)
@@ -241,12 +242,12 @@ func (c *cfnCtx) ref(name string, depth int) any {
 		return unknown{sym: "AWS::AccountId", why: "the stack's account"}
 	case "AWS::Partition":
 		if c.in.Region != "" {
-			return partition(c.in.Region)
+			return pullpath.PartitionOf(c.in.Region)
 		}
 		return unknown{sym: "AWS::Partition", why: "the stack's partition"}
 	case "AWS::URLSuffix":
 		if c.in.Region != "" {
-			return urlSuffix(c.in.Region)
+			return pullpath.URLSuffixOf(c.in.Region)
 		}
 		return unknown{sym: "AWS::URLSuffix", why: "the stack's URL suffix"}
 	case "AWS::StackName":
@@ -308,23 +309,23 @@ func (c *cfnCtx) getAtt(id, attr string, depth int) any {
 }
 
 // condition evaluates the template's condition name.
-func (c *cfnCtx) condition(name string, depth int) Tri {
+func (c *cfnCtx) condition(name string, depth int) pullpath.Tri {
 	if t, ok := c.conds[name]; ok {
 		return t
 	}
-	c.conds[name] = Unknown // a cycle is unknown
+	c.conds[name] = pullpath.Unknown // a cycle is unknown
 	t := c.cond(c.tpl.Conditions[name], depth+1)
 	c.conds[name] = t
 	return t
 }
 
-func (c *cfnCtx) cond(v any, depth int) Tri {
+func (c *cfnCtx) cond(v any, depth int) pullpath.Tri {
 	m, ok := v.(map[string]any)
 	if !ok || len(m) != 1 || depth > maxDepth {
 		if b, isBool := v.(bool); isBool {
-			return TriOf(b)
+			return pullpath.TriOf(b)
 		}
-		return Unknown
+		return pullpath.Unknown
 	}
 	for k, arg := range m {
 		list, _ := arg.([]any)
@@ -334,36 +335,36 @@ func (c *cfnCtx) cond(v any, depth int) Tri {
 			return c.condition(name, depth)
 		case "Fn::Equals":
 			if len(list) != 2 {
-				return Unknown
+				return pullpath.Unknown
 			}
 			a, b := c.res(list[0], depth), c.res(list[1], depth)
 			if !isLiteral(a) || !isLiteral(b) {
-				return Unknown
+				return pullpath.Unknown
 			}
-			return TriOf(fmt.Sprint(a) == fmt.Sprint(b))
+			return pullpath.TriOf(fmt.Sprint(a) == fmt.Sprint(b))
 		case "Fn::Not":
 			if len(list) != 1 {
-				return Unknown
+				return pullpath.Unknown
 			}
 			switch c.cond(list[0], depth+1) {
-			case Yes:
-				return No
-			case No:
-				return Yes
+			case pullpath.Yes:
+				return pullpath.No
+			case pullpath.No:
+				return pullpath.Yes
 			}
-			return Unknown
+			return pullpath.Unknown
 		case "Fn::And", "Fn::Or":
-			var ts []Tri
+			var ts []pullpath.Tri
 			for _, e := range list {
 				ts = append(ts, c.cond(e, depth+1))
 			}
 			if k == "Fn::And" {
-				return and(ts...)
+				return pullpath.And(ts...)
 			}
-			return or(ts...)
+			return pullpath.Or(ts...)
 		}
 	}
-	return Unknown
+	return pullpath.Unknown
 }
 
 // sub resolves Fn::Sub.
@@ -432,7 +433,7 @@ func (c *cfnCtx) cidr(arg any, depth int) any {
 			sym = u.sym
 		}
 		// each block is inside the one it was cut from
-		return unknown{sym: "in:" + sym, why: "blocks cut from " + show(block)}
+		return unknown{sym: "in:" + sym, why: "blocks cut from " + pullpath.Show(block)}
 	}
 	var out []any
 	size := uint32(1) << (32 - bits)
@@ -466,7 +467,7 @@ func isLiteral(v any) bool {
 }
 
 // same reports whether two resolved values are equal.
-func same(a, b any) bool { return show(a) == show(b) && !hasUnknown(a) }
+func same(a, b any) bool { return pullpath.Show(a) == pullpath.Show(b) && !hasUnknown(a) }
 
 func hasUnknown(v any) bool {
 	switch x := v.(type) {
@@ -537,49 +538,36 @@ func (c concat) add(p any) concat {
 	return append(c, p)
 }
 
-// show writes a resolved value as text; what is not literal is ${...}.
-func show(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	case bool:
-		return strconv.FormatBool(x)
-	case nil:
-		return ""
-	case ref:
-		if x.attr != "" {
-			return "${" + x.id + "." + x.attr + "}"
-		}
-		return "${" + x.id + "}"
-	case unknown:
-		return "${" + x.display() + "}"
-	case concat:
-		var b strings.Builder
-		for _, p := range x {
-			b.WriteString(show(p))
-		}
-		return b.String()
-	case []any:
-		parts := make([]string, len(x))
-		for i, p := range x {
-			parts[i] = show(p)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = k + ": " + show(x[k])
-		}
-		return "{" + strings.Join(parts, ", ") + "}"
+// String writes the value as text, unknown parts as ${...}.
+func (x ref) String() string {
+	if x.attr != "" {
+		return "${" + x.id + "." + x.attr + "}"
 	}
-	return fmt.Sprint(v)
+	return "${" + x.id + "}"
+}
+
+func (x unknown) String() string { return "${" + x.display() + "}" }
+
+func (x concat) String() string {
+	var b strings.Builder
+	for _, p := range x {
+		b.WriteString(pullpath.Show(p))
+	}
+	return b.String()
+}
+
+// Why says why the value is unknown.
+func (x unknown) Why() string { return x.why }
+
+// Why says why the string is not literal: the reason of its first unknown
+// part, or "" when every part is known.
+func (x concat) Why() string {
+	for _, p := range x {
+		if u, ok := p.(unknown); ok {
+			return u.why
+		}
+	}
+	return ""
 }
 
 // display is how an unknown appears inside text.
@@ -595,37 +583,14 @@ func (u unknown) display() string {
 	return u.why
 }
 
-// whyOf says why v is not a usable value of the kind wanted.
-func whyOf(v any) string {
-	switch x := v.(type) {
-	case unknown:
-		return x.why
-	case concat:
-		for _, p := range x {
-			if u, ok := p.(unknown); ok {
-				return u.why
-			}
+// policyOf reads a resolved CloudFormation policy document.
+func policyOf(name string, doc any) *pullpath.Policy {
+	if s, ok := doc.(string); ok {
+		// a document written as a JSON string
+		var v any
+		if json.Unmarshal([]byte(s), &v) == nil {
+			doc = v
 		}
-		return "the value " + show(v)
-	case nil:
-		return "a missing value"
 	}
-	return "the value " + show(v)
-}
-
-func partition(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	}
-	return "aws"
-}
-
-func urlSuffix(region string) string {
-	if strings.HasPrefix(region, "cn-") {
-		return "amazonaws.com.cn"
-	}
-	return "amazonaws.com"
+	return pullpath.ParsePolicy(name, doc, pullpath.Strings)
 }

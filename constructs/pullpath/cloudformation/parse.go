@@ -1,32 +1,15 @@
-package pullpath
+package cloudformation
 
 import (
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
-
-// MaxFileSize is the largest file the readers take (CloudFormation itself
-// accepts templates of at most 1 MB).
-const MaxFileSize = 5 << 20
-
-// readLimited reads r up to MaxFileSize and refuses more.
-func readLimited(r io.Reader) ([]byte, error) {
-	raw, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(raw) > MaxFileSize {
-		return nil, fmt.Errorf("larger than %d MB, the most pullcheck reads", MaxFileSize>>20)
-	}
-	return raw, nil
-}
 
 // template is a parsed CloudFormation template: plain Go values (maps,
 // slices, strings, float64, bool, nil) with intrinsics in long form.

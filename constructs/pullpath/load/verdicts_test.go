@@ -1,6 +1,7 @@
-package pullpath
+package load
 
 import (
+	"github.com/privatepull/privatepull/constructs/pullpath"
 	"os"
 	"path/filepath"
 	"slices"
@@ -34,7 +35,7 @@ func wantOf(t *testing.T, file string) map[string]string {
 }
 
 // gotOf gives each service of the report as "VERDICT RULE,RULE".
-func gotOf(r *Report) map[string]string {
+func gotOf(r *pullpath.Report) map[string]string {
 	got := map[string]string{}
 	for _, tr := range r.Templates {
 		for _, s := range tr.Services {
@@ -58,8 +59,8 @@ func gotOf(r *Report) map[string]string {
 // Terraform root module) is one situation of a real stack, with the
 // verdict and rules its services get at run time in NAME.want.
 func TestVerdicts(t *testing.T) {
-	wants, _ := filepath.Glob("testdata/verdicts/*.want")
-	wantsTF, _ := filepath.Glob("testdata/terraform/*/want.txt")
+	wants, _ := filepath.Glob("../testdata/verdicts/*.want")
+	wantsTF, _ := filepath.Glob("../testdata/terraform/*/want.txt")
 	if len(wants)+len(wantsTF) == 0 {
 		t.Fatal("no fixtures")
 	}
@@ -76,7 +77,7 @@ func TestVerdicts(t *testing.T) {
 			}
 		}
 		t.Run(input, func(t *testing.T) {
-			r, err := Check([]string{input}, Options{})
+			r, err := Check([]string{input}, opts(nil))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -100,10 +101,10 @@ func TestVerdicts(t *testing.T) {
 	}
 }
 
-// Every rule runs, is documented, has a fixture that breaks it and one on
+// Every documented rule (pullpath tests that each runs) has a fixture that breaks it and one on
 // whose path it applies and passes.
 func TestEveryRuleBreaksAndPasses(t *testing.T) {
-	v := "testdata/verdicts/"
+	v := "../testdata/verdicts/"
 	cases := map[string][2]string{ // rule: a fixture that breaks it, one that passes it
 		"PRIVATEPULL-ECR-API":            {ruleFixtures + "/ecr-api.json", v + "private.json"},
 		"PRIVATEPULL-ECR-DKR":            {ruleFixtures + "/ecr-dkr.json", v + "private.json"},
@@ -124,18 +125,14 @@ func TestEveryRuleBreaksAndPasses(t *testing.T) {
 		"PRIVATEPULL-IMAGE-REGISTRY":     {v + "dockerhub-isolated.json", v + "dockerhub-nat.yaml"},
 		"PRIVATEPULL-PUBLIC-IP":          {v + "public-ip-igw.json", v + "private.json"},
 	}
-	var ran []string
-	for _, r := range rules {
-		ran = append(ran, r.id)
-	}
-	for id := range RuleDocs {
-		if _, ok := cases[id]; !ok || !slices.Contains(ran, id) {
-			t.Errorf("%s: no fixtures, or it does not run", id)
+	for id := range pullpath.RuleDocs {
+		if _, ok := cases[id]; !ok {
+			t.Errorf("%s: no fixtures", id)
 		}
 	}
 	for id, c := range cases {
 		has := func(file string) (bool, string) {
-			r, err := Check([]string{file}, Options{})
+			r, err := Check([]string{file}, opts(nil))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -153,7 +150,7 @@ func TestEveryRuleBreaksAndPasses(t *testing.T) {
 		if found, _ := has(c[0]); !found {
 			t.Errorf("%s: %s does not break it", id, c[0])
 		}
-		if found, verdict := has(c[1]); found || (verdict != Private && verdict != Internet) {
+		if found, verdict := has(c[1]); found || (verdict != pullpath.Private && verdict != pullpath.Internet) {
 			t.Errorf("%s: %s: found %v, verdict %s; want a path judged whole that passes it", id, c[1], found, verdict)
 		}
 	}

@@ -1,7 +1,8 @@
-package pullpath
+package terraform
 
 import (
 	"encoding/json"
+	"github.com/privatepull/privatepull/constructs/pullpath"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -133,21 +134,21 @@ func (r *tfReader) nested(it tfItem, typ string) (out []tfItem, why string) {
 // tfMapper turns the evaluated configuration into the model.
 type tfMapper struct {
 	r      *tfReader
-	m      *Model
-	in     *Input
+	m      *pullpath.Model
+	in     *pullpath.Input
 	insts  []*tfInst
 	nodes  map[string]any // instance address to node
 	exts   map[string]any // kind|key to external node
 	names  map[string]any // kind|name to node (clusters, roles, task families)
-	defSG  map[*VPC]*Group
-	epAssc map[*Endpoint]bool // endpoints with security group associations
-	epRepl map[*Endpoint]bool // ... that replace the default group
+	defSG  map[*pullpath.VPC]*pullpath.Group
+	epAssc map[*pullpath.Endpoint]bool // endpoints with security group associations
+	epRepl map[*pullpath.Endpoint]bool // ... that replace the default group
 }
 
-func (r *tfReader) mapModel() (*Model, error) {
-	mp := &tfMapper{r: r, m: &Model{Inputs: []*Input{r.in}}, in: r.in,
-		nodes: map[string]any{}, exts: map[string]any{}, names: map[string]any{}, defSG: map[*VPC]*Group{},
-		epAssc: map[*Endpoint]bool{}, epRepl: map[*Endpoint]bool{}}
+func (r *tfReader) mapModel() (*pullpath.Model, error) {
+	mp := &tfMapper{r: r, m: &pullpath.Model{Inputs: []*pullpath.Input{r.in}}, in: r.in,
+		nodes: map[string]any{}, exts: map[string]any{}, names: map[string]any{}, defSG: map[*pullpath.VPC]*pullpath.Group{},
+		epAssc: map[*pullpath.Endpoint]bool{}, epRepl: map[*pullpath.Endpoint]bool{}}
 	var walk func(m *tfMod)
 	walk = func(m *tfMod) {
 		for _, res := range m.cfg.resources {
@@ -179,8 +180,8 @@ func (r *tfReader) mapModel() (*Model, error) {
 	return mp.m, nil
 }
 
-func (mp *tfMapper) node(in *tfInst) Node {
-	n := Node{In: mp.in, ID: in.addr, File: in.res.b.File, Line: in.res.b.Line, CountWhy: in.sc.countWhy}
+func (mp *tfMapper) node(in *tfInst) pullpath.Node {
+	n := pullpath.Node{In: mp.in, ID: in.addr, File: in.res.b.File, Line: in.res.b.Line, CountWhy: in.sc.countWhy}
 	for m := in.mod; n.CountWhy == "" && m != nil; m = m.parent {
 		n.CountWhy = m.countWhy
 	}
@@ -217,52 +218,52 @@ func (mp *tfMapper) create() {
 		var node any
 		switch in.res.typ {
 		case "aws_vpc", "aws_default_vpc":
-			v := &VPC{Node: n}
+			v := &pullpath.VPC{Node: n}
 			mp.m.VPCs = append(mp.m.VPCs, v)
 			node = v
 		case "aws_subnet", "aws_default_subnet":
-			s := &Subnet{Node: n}
+			s := &pullpath.Subnet{Node: n}
 			mp.m.Subnets = append(mp.m.Subnets, s)
 			node = s
 		case "aws_route_table", "aws_default_route_table":
-			t := &RouteTable{Node: n, Main: in.res.typ == "aws_default_route_table"}
+			t := &pullpath.RouteTable{Node: n, Main: in.res.typ == "aws_default_route_table"}
 			mp.m.RouteTables = append(mp.m.RouteTables, t)
 			node = t
 		case "aws_vpc_endpoint":
-			e := &Endpoint{Node: n}
+			e := &pullpath.Endpoint{Node: n}
 			mp.m.Endpoints = append(mp.m.Endpoints, e)
 			node = e
 		case "aws_security_group", "aws_default_security_group":
-			g := &Group{Node: n}
+			g := &pullpath.Group{Node: n}
 			mp.m.Groups = append(mp.m.Groups, g)
 			node = g
 		case "aws_ecs_service":
-			s := &Service{Node: n}
+			s := &pullpath.Service{Node: n}
 			mp.m.Services = append(mp.m.Services, s)
 			node = s
 		case "aws_ecs_cluster":
-			c := &Cluster{Node: n}
+			c := &pullpath.Cluster{Node: n}
 			mp.m.Clusters = append(mp.m.Clusters, c)
 			node = c
 			if s, why := mp.str(in, "name"); why == "" && s != "" {
 				mp.names["cluster|"+s] = c
 			}
 		case "aws_ecs_task_definition":
-			t := &TaskDef{Node: n}
+			t := &pullpath.TaskDef{Node: n}
 			mp.m.TaskDefs = append(mp.m.TaskDefs, t)
 			node = t
 			if s, why := mp.str(in, "family"); why == "" && s != "" {
 				mp.names["family|"+s] = t
 			}
 		case "aws_iam_role":
-			ro := &Role{Node: n}
+			ro := &pullpath.Role{Node: n}
 			mp.m.Roles = append(mp.m.Roles, ro)
 			node = ro
 			if s, why := mp.str(in, "name"); why == "" && s != "" {
 				mp.names["role|"+s] = ro
 			}
 		case "aws_ecr_pull_through_cache_rule":
-			c := &CacheRule{Node: n}
+			c := &pullpath.CacheRule{Node: n}
 			mp.m.Caches = append(mp.m.Caches, c)
 			node = c
 		default:
@@ -313,20 +314,20 @@ func tfExtID(s string) string {
 	return s
 }
 
-func (mp *tfMapper) extVPC(key, phrase string) *VPC {
-	if v, ok := mp.exts["vpc|"+key].(*VPC); ok {
+func (mp *tfMapper) extVPC(key, phrase string) *pullpath.VPC {
+	if v, ok := mp.exts["vpc|"+key].(*pullpath.VPC); ok {
 		return v
 	}
-	v := &VPC{Node: Node{In: mp.in, ID: tfExtID(key), Ext: phrase}}
+	v := &pullpath.VPC{Node: pullpath.Node{In: mp.in, ID: tfExtID(key), Ext: phrase}}
 	mp.exts["vpc|"+key] = v
 	mp.m.VPCs = append(mp.m.VPCs, v)
 	return v
 }
 
-func (mp *tfMapper) vpc(s string) *VPC {
+func (mp *tfMapper) vpc(s string) *pullpath.VPC {
 	in, _, ext := mp.ref(s)
 	if in != nil {
-		if v, ok := mp.nodes[in.addr].(*VPC); ok {
+		if v, ok := mp.nodes[in.addr].(*pullpath.VPC); ok {
 			return v
 		}
 		if ext == "" {
@@ -339,10 +340,10 @@ func (mp *tfMapper) vpc(s string) *VPC {
 	return mp.extVPC(s, ext)
 }
 
-func (mp *tfMapper) subnet(s string) *Subnet {
+func (mp *tfMapper) subnet(s string) *pullpath.Subnet {
 	in, _, ext := mp.ref(s)
 	if in != nil {
-		if v, ok := mp.nodes[in.addr].(*Subnet); ok {
+		if v, ok := mp.nodes[in.addr].(*pullpath.Subnet); ok {
 			return v
 		}
 		if ext == "" {
@@ -352,29 +353,29 @@ func (mp *tfMapper) subnet(s string) *Subnet {
 	if ext == "" {
 		return nil
 	}
-	if v, ok := mp.exts["subnet|"+s].(*Subnet); ok {
+	if v, ok := mp.exts["subnet|"+s].(*pullpath.Subnet); ok {
 		return v
 	}
-	v := &Subnet{Node: Node{In: mp.in, ID: tfExtID(s), Ext: ext}, RouteTableWhy: ext}
+	v := &pullpath.Subnet{Node: pullpath.Node{In: mp.in, ID: tfExtID(s), Ext: ext}, RouteTableWhy: ext}
 	mp.exts["subnet|"+s] = v
 	mp.m.Subnets = append(mp.m.Subnets, v)
 	return v
 }
 
-func (mp *tfMapper) extGroup(key, phrase string) *Group {
-	if g, ok := mp.exts["group|"+key].(*Group); ok {
+func (mp *tfMapper) extGroup(key, phrase string) *pullpath.Group {
+	if g, ok := mp.exts["group|"+key].(*pullpath.Group); ok {
 		return g
 	}
-	g := &Group{Node: Node{In: mp.in, ID: tfExtID(key), Ext: phrase}, EgressWhy: phrase, IngressWhy: phrase}
+	g := &pullpath.Group{Node: pullpath.Node{In: mp.in, ID: tfExtID(key), Ext: phrase}, EgressWhy: phrase, IngressWhy: phrase}
 	mp.exts["group|"+key] = g
 	mp.m.Groups = append(mp.m.Groups, g)
 	return g
 }
 
-func (mp *tfMapper) group(s string) *Group {
+func (mp *tfMapper) group(s string) *pullpath.Group {
 	in, _, ext := mp.ref(s)
 	if in != nil {
-		if g, ok := mp.nodes[in.addr].(*Group); ok {
+		if g, ok := mp.nodes[in.addr].(*pullpath.Group); ok {
 			return g
 		}
 		if ext == "" {
@@ -388,14 +389,14 @@ func (mp *tfMapper) group(s string) *Group {
 }
 
 // defaultGroup is the default security group of a VPC.
-func (mp *tfMapper) defaultGroup(v *VPC) *Group {
+func (mp *tfMapper) defaultGroup(v *pullpath.VPC) *pullpath.Group {
 	if g := mp.defSG[v]; g != nil {
 		return g
 	}
 	name := "the service's VPC"
 	key := "?"
 	if v != nil {
-		name, key = v.name(), v.ID
+		name, key = v.Name(), v.ID
 	}
 	g := mp.extGroup("default|"+key, "the default security group of "+name)
 	g.ID = key + " (default security group)"
@@ -405,13 +406,13 @@ func (mp *tfMapper) defaultGroup(v *VPC) *Group {
 
 // routeTable resolves a route table id: a table, or the main table of a
 // VPC (main_route_table_id, default_route_table_id).
-func (mp *tfMapper) routeTable(s string) (*RouteTable, string) {
+func (mp *tfMapper) routeTable(s string) (*pullpath.RouteTable, string) {
 	in, attr, ext := mp.ref(s)
 	if in != nil {
 		switch n := mp.nodes[in.addr].(type) {
-		case *RouteTable:
+		case *pullpath.RouteTable:
 			return n, ""
-		case *VPC:
+		case *pullpath.VPC:
 			if (attr == "main_route_table_id" || attr == "default_route_table_id") && n.MainRouteTable != nil {
 				return n.MainRouteTable, ""
 			}
@@ -453,21 +454,21 @@ func (mp *tfMapper) fill() {
 		if in.res.data || (in.res.typ != "aws_vpc" && in.res.typ != "aws_default_vpc") {
 			continue
 		}
-		v := mp.nodes[in.addr].(*VPC)
+		v := mp.nodes[in.addr].(*pullpath.VPC)
 		it := r.item(in)
 		if in.res.typ == "aws_default_vpc" {
-			v.DNSSupport = tfBool(r.get(it, "enable_dns_support"), Yes)
-			v.DNSHostnames = tfBool(r.get(it, "enable_dns_hostnames"), Yes)
-			v.CIDRs = []CIDR{ParseCIDR("172.31.0.0/16")}
+			v.DNSSupport = tfBool(r.get(it, "enable_dns_support"), pullpath.Yes)
+			v.DNSHostnames = tfBool(r.get(it, "enable_dns_hostnames"), pullpath.Yes)
+			v.CIDRs = []pullpath.CIDR{pullpath.ParseCIDR("172.31.0.0/16")}
 			continue
 		}
-		v.DNSSupport = tfBool(r.get(it, "enable_dns_support"), Yes)
-		v.DNSHostnames = tfBool(r.get(it, "enable_dns_hostnames"), No)
+		v.DNSSupport = tfBool(r.get(it, "enable_dns_support"), pullpath.Yes)
+		v.DNSHostnames = tfBool(r.get(it, "enable_dns_hostnames"), pullpath.No)
 		if r.has(it, "cidr_block") {
 			s, _ := mp.str(in, "cidr_block")
-			v.CIDRs = []CIDR{tfCIDR(s)}
+			v.CIDRs = []pullpath.CIDR{tfCIDR(s)}
 		} else {
-			v.CIDRs = []CIDR{{Sym: in.addr + ".cidr_block"}}
+			v.CIDRs = []pullpath.CIDR{{Sym: in.addr + ".cidr_block"}}
 		}
 	}
 	for _, in := range mp.of("aws_vpc_ipv4_cidr_block_association") {
@@ -476,7 +477,7 @@ func (mp *tfMapper) fill() {
 			c, _ := mp.str(in, "cidr_block")
 			cc := tfCIDR(c)
 			if !cc.Known() {
-				cc = CIDR{Sym: in.addr + ".cidr_block"}
+				cc = pullpath.CIDR{Sym: in.addr + ".cidr_block"}
 			}
 			v.CIDRs = append(v.CIDRs, cc)
 		}
@@ -484,7 +485,7 @@ func (mp *tfMapper) fill() {
 	// Route tables, then which is main.
 	for _, in := range mp.of("aws_route_table") {
 		s, _ := mp.str(in, "vpc_id")
-		mp.nodes[in.addr].(*RouteTable).VPC = mp.vpc(s)
+		mp.nodes[in.addr].(*pullpath.RouteTable).VPC = mp.vpc(s)
 	}
 	for _, in := range mp.of("aws_main_route_table_association") {
 		vs, _ := mp.str(in, "vpc_id")
@@ -496,10 +497,10 @@ func (mp *tfMapper) fill() {
 		}
 	}
 	for _, in := range mp.of("aws_default_route_table") {
-		t := mp.nodes[in.addr].(*RouteTable)
+		t := mp.nodes[in.addr].(*pullpath.RouteTable)
 		s, _ := mp.str(in, "default_route_table_id")
 		if x, _, _ := mp.ref(s); x != nil {
-			if v, ok := mp.nodes[x.addr].(*VPC); ok {
+			if v, ok := mp.nodes[x.addr].(*pullpath.VPC); ok {
 				t.VPC = v
 				if v.MainRouteTable == nil {
 					v.MainRouteTable = t
@@ -511,7 +512,7 @@ func (mp *tfMapper) fill() {
 		if v.Ext != "" || v.MainRouteTable != nil {
 			continue
 		}
-		t := &RouteTable{Node: Node{In: mp.in, ID: v.ID + " (main route table)", File: v.File, Line: v.Line, CountWhy: v.CountWhy}, VPC: v, Main: true}
+		t := &pullpath.RouteTable{Node: pullpath.Node{In: mp.in, ID: v.ID + " (main route table)", File: v.File, Line: v.Line, CountWhy: v.CountWhy}, VPC: v, Main: true}
 		for _, in := range mp.insts {
 			if in.addr == v.ID && in.res.typ == "aws_default_vpc" {
 				t.RoutesWhy = "the routes of the default VPC's main route table are not in the configuration"
@@ -525,7 +526,7 @@ func (mp *tfMapper) fill() {
 		if in.res.data || (in.res.typ != "aws_route_table" && in.res.typ != "aws_default_route_table") {
 			continue
 		}
-		t := mp.nodes[in.addr].(*RouteTable)
+		t := mp.nodes[in.addr].(*pullpath.RouteTable)
 		items, why := r.nested(r.item(in), "route")
 		if why != "" {
 			t.RoutesWhy = why
@@ -542,7 +543,7 @@ func (mp *tfMapper) fill() {
 		if t == nil {
 			if why != "" {
 				for _, n := range mp.staticRefs(in, "route_table_id", "aws_route_table") {
-					n.(*RouteTable).RoutesWhy = in.addr + ": its route_table_id is unknown (" + why + ")"
+					n.(*pullpath.RouteTable).RoutesWhy = in.addr + ": its route_table_id is unknown (" + why + ")"
 				}
 			}
 			continue
@@ -559,7 +560,7 @@ func (mp *tfMapper) fill() {
 		if in.res.data || (in.res.typ != "aws_subnet" && in.res.typ != "aws_default_subnet") {
 			continue
 		}
-		sn := mp.nodes[in.addr].(*Subnet)
+		sn := mp.nodes[in.addr].(*pullpath.Subnet)
 		if in.res.typ == "aws_default_subnet" {
 			sn.RouteTableWhy = "a default subnet: its route table is not in the configuration"
 			continue
@@ -578,14 +579,14 @@ func (mp *tfMapper) fill() {
 		if !r.has(r.item(in), "subnet_id") {
 			continue // a gateway association
 		}
-		var subnets []*Subnet
+		var subnets []*pullpath.Subnet
 		if x, _, _ := mp.ref(ss); x != nil {
-			if sn, ok := mp.nodes[x.addr].(*Subnet); ok {
+			if sn, ok := mp.nodes[x.addr].(*pullpath.Subnet); ok {
 				subnets = append(subnets, sn)
 			}
 		} else if swhy != "" {
 			for _, n := range mp.staticRefs(in, "subnet_id", "aws_subnet") {
-				sn := n.(*Subnet)
+				sn := n.(*pullpath.Subnet)
 				if !sn.Associated && sn.RouteTableWhy == "" {
 					sn.RouteTableWhy = in.addr + ": its subnet_id is unknown (" + swhy + ")"
 				}
@@ -613,7 +614,7 @@ func (mp *tfMapper) fill() {
 		if in.res.data || (in.res.typ != "aws_security_group" && in.res.typ != "aws_default_security_group") {
 			continue
 		}
-		g := mp.nodes[in.addr].(*Group)
+		g := mp.nodes[in.addr].(*pullpath.Group)
 		s, _ := mp.str(in, "vpc_id")
 		g.VPC = mp.vpc(s)
 		if in.res.typ == "aws_default_security_group" {
@@ -656,7 +657,7 @@ func (mp *tfMapper) fill() {
 		if g == nil {
 			if why != "" {
 				for _, n := range mp.staticRefs(in, "security_group_id", "aws_security_group") {
-					mp.addRules(n.(*Group), dir, nil, in.addr+": its security_group_id is unknown ("+why+")")
+					mp.addRules(n.(*pullpath.Group), dir, nil, in.addr+": its security_group_id is unknown ("+why+")")
 				}
 			}
 			continue
@@ -668,7 +669,7 @@ func (mp *tfMapper) fill() {
 			continue
 		}
 		for _, rl := range rules {
-			mp.addRules(g, dir, []*Rule{rl}, "")
+			mp.addRules(g, dir, []*pullpath.Rule{rl}, "")
 		}
 		if w != "" && len(rules) == 0 {
 			mp.addRules(g, dir, nil, w)
@@ -680,13 +681,13 @@ func (mp *tfMapper) fill() {
 	mp.fillEndpoints()
 	mp.fillECS()
 	for _, in := range mp.of("aws_ecr_pull_through_cache_rule") {
-		c := mp.nodes[in.addr].(*CacheRule)
+		c := mp.nodes[in.addr].(*pullpath.CacheRule)
 		c.Prefix, _ = mp.str(in, "ecr_repository_prefix")
 		c.Upstream, _ = mp.str(in, "upstream_registry_url")
 	}
 }
 
-func (mp *tfMapper) addRules(g *Group, dir string, rules []*Rule, why string) {
+func (mp *tfMapper) addRules(g *pullpath.Group, dir string, rules []*pullpath.Rule, why string) {
 	switch dir {
 	case "egress":
 		g.Egress = append(g.Egress, rules...)
@@ -703,9 +704,9 @@ func (mp *tfMapper) addRules(g *Group, dir string, rules []*Rule, why string) {
 
 // route reads one route; ok is false for a route the model leaves out (IPv6
 // only, local).
-func (mp *tfMapper) route(it tfItem) (Route, bool) {
+func (mp *tfMapper) route(it tfItem) (pullpath.Route, bool) {
 	r := mp.r
-	var rt Route
+	var rt pullpath.Route
 	first := func(names ...string) (string, string, bool) {
 		for _, n := range names {
 			if r.has(it, n) {
@@ -719,20 +720,20 @@ func (mp *tfMapper) route(it tfItem) (Route, bool) {
 		rt.Dest = tfCIDR(s)
 	} else if s, why, ok := first("destination_prefix_list_id"); ok && (s != "" || why != "") {
 		id, _ := mp.prefixList(s)
-		rt.Dest = CIDR{Sym: id}
+		rt.Dest = pullpath.CIDR{Sym: id}
 	} else if _, _, ok := first("ipv6_cidr_block", "destination_ipv6_cidr_block"); ok {
 		return rt, false
 	}
 	if s, _, ok := first("nat_gateway_id"); ok {
-		rt.Target, rt.TargetID = TargetNAT, s
+		rt.Target, rt.TargetID = pullpath.TargetNAT, s
 		if in, _, ext := mp.ref(s); in != nil {
 			if in.sc.countWhy != "" {
-				rt.Target = TargetOther // the NAT gateway may not exist
+				rt.Target = pullpath.TargetOther // the NAT gateway may not exist
 			}
 			rt.TargetID = in.addr
 			if in.res.typ == "aws_nat_gateway" {
 				if ct, _ := tfStr(r.get(r.item(in), "connectivity_type")); ct == "private" {
-					rt.Target = TargetOther
+					rt.Target = pullpath.TargetOther
 				}
 				if sn, _ := tfStr(r.get(r.item(in), "subnet_id")); sn != "" {
 					rt.NATSubnet = mp.subnet(sn)
@@ -747,27 +748,27 @@ func (mp *tfMapper) route(it tfItem) (Route, bool) {
 		if s == "local" {
 			return rt, false
 		}
-		rt.Target, rt.TargetID = TargetOther, s
+		rt.Target, rt.TargetID = pullpath.TargetOther, s
 		in, _, ext := mp.ref(s)
 		switch {
 		case in != nil:
 			rt.TargetID = in.addr
 			switch in.res.typ {
 			case "aws_internet_gateway":
-				rt.Target = TargetIGW
+				rt.Target = pullpath.TargetIGW
 			case "aws_nat_gateway":
-				rt.Target = TargetNAT
+				rt.Target = pullpath.TargetNAT
 				if ct, _ := tfStr(r.get(r.item(in), "connectivity_type")); ct == "private" {
-					rt.Target = TargetOther
+					rt.Target = pullpath.TargetOther
 				}
 				if sn, _ := tfStr(r.get(r.item(in), "subnet_id")); sn != "" {
 					rt.NATSubnet = mp.subnet(sn)
 				}
 			}
 		case strings.HasPrefix(s, "igw-"):
-			rt.Target = TargetIGW
+			rt.Target = pullpath.TargetIGW
 		case strings.HasPrefix(s, "nat-"):
-			rt.Target = TargetNAT
+			rt.Target = pullpath.TargetNAT
 		case why != "":
 			rt.TargetID = why
 		case ext != "":
@@ -778,7 +779,7 @@ func (mp *tfMapper) route(it tfItem) (Route, bool) {
 	for _, n := range []string{"transit_gateway_id", "vpc_peering_connection_id", "network_interface_id", "vpc_endpoint_id",
 		"egress_only_gateway_id", "carrier_gateway_id", "local_gateway_id", "core_network_arn", "instance_id"} {
 		if s, why, ok := first(n); ok {
-			rt.Target, rt.TargetID = TargetOther, s
+			rt.Target, rt.TargetID = pullpath.TargetOther, s
 			if in, _, _ := mp.ref(s); in != nil {
 				rt.TargetID = in.addr
 			} else if why != "" {
@@ -805,7 +806,7 @@ func tfProto(s string) string {
 }
 
 // rules reads one rule block or rule resource into rules, one per peer.
-func (mp *tfMapper) rules(it tfItem, kind, id string, self *Group) ([]*Rule, string) {
+func (mp *tfMapper) rules(it tfItem, kind, id string, self *pullpath.Group) ([]*pullpath.Rule, string) {
 	r := mp.r
 	protoAttr, cidrs, cidr6, pls, sgs, one := "protocol", "cidr_blocks", "ipv6_cidr_blocks", "prefix_list_ids", "security_groups", false
 	switch kind {
@@ -814,7 +815,7 @@ func (mp *tfMapper) rules(it tfItem, kind, id string, self *Group) ([]*Rule, str
 	case "vpcrule":
 		protoAttr, cidrs, cidr6, pls, sgs, one = "ip_protocol", "cidr_ipv4", "cidr_ipv6", "prefix_list_id", "referenced_security_group_id", true
 	}
-	base := Rule{ID: id}
+	base := pullpath.Rule{ID: id}
 	ps, pwhy := tfStr(r.get(it, protoAttr))
 	if pwhy == "" {
 		base.Proto = tfProto(ps)
@@ -829,7 +830,7 @@ func (mp *tfMapper) rules(it tfItem, kind, id string, self *Group) ([]*Rule, str
 	case ok1 && !r.has(it, "to_port"):
 		base.From, base.To, base.PortsKnown = from, from, true
 	}
-	var out []*Rule
+	var out []*pullpath.Rule
 	var why string
 	list := func(name string) []string {
 		if !r.has(it, name) {
@@ -882,12 +883,12 @@ func (mp *tfMapper) rules(it tfItem, kind, id string, self *Group) ([]*Rule, str
 		out = append(out, &rl)
 	}
 	if kind != "vpcrule" && r.has(it, "self") {
-		switch tfBool(r.get(it, "self"), No) {
-		case Yes:
+		switch tfBool(r.get(it, "self"), pullpath.No) {
+		case pullpath.Yes:
 			rl := base
 			rl.Group = self
 			out = append(out, &rl)
-		case Unknown:
+		case pullpath.Unknown:
 			rl := base
 			rl.PeerWhy = "self is unknown"
 			out = append(out, &rl)
@@ -962,7 +963,7 @@ func tfServiceShort(s string) string {
 func (mp *tfMapper) fillEndpoints() {
 	r := mp.r
 	for _, in := range mp.of("aws_vpc_endpoint") {
-		e := mp.nodes[in.addr].(*Endpoint)
+		e := mp.nodes[in.addr].(*pullpath.Endpoint)
 		it := r.item(in)
 		s, _ := mp.str(in, "vpc_id")
 		e.VPC = mp.vpc(s)
@@ -975,7 +976,7 @@ func (mp *tfMapper) fillEndpoints() {
 		} else {
 			e.Type = t
 		}
-		e.PrivateDNS = tfBool(r.get(it, "private_dns_enabled"), No)
+		e.PrivateDNS = tfBool(r.get(it, "private_dns_enabled"), pullpath.No)
 		if l, why := tfStrList(r.get(it, "security_group_ids")); why != "" {
 			e.GroupsWhy = why
 		} else {
@@ -1009,10 +1010,10 @@ func (mp *tfMapper) fillEndpoints() {
 			e.Policy = mp.policy(in.addr+" policy", r.get(it, "policy"))
 		}
 	}
-	endpoint := func(in *tfInst) *Endpoint {
+	endpoint := func(in *tfInst) *pullpath.Endpoint {
 		s, _ := mp.str(in, "vpc_endpoint_id")
 		if x, _, _ := mp.ref(s); x != nil {
-			e, _ := mp.nodes[x.addr].(*Endpoint)
+			e, _ := mp.nodes[x.addr].(*pullpath.Endpoint)
 			return e
 		}
 		return nil
@@ -1051,7 +1052,7 @@ func (mp *tfMapper) fillEndpoints() {
 					e.GroupsWhy = why
 				}
 				mp.epAssc[e] = true
-				if tfBool(mp.r.get(mp.r.item(in), "replace_default_association"), No) == Yes {
+				if tfBool(mp.r.get(mp.r.item(in), "replace_default_association"), pullpath.No) == pullpath.Yes {
 					mp.epRepl[e] = true
 				}
 			}
@@ -1061,12 +1062,12 @@ func (mp *tfMapper) fillEndpoints() {
 			}
 		case "aws_vpc_endpoint_private_dns":
 			if e := endpoint(in); e != nil {
-				e.PrivateDNS = tfBool(mp.r.get(mp.r.item(in), "private_dns_enabled"), Unknown)
+				e.PrivateDNS = tfBool(mp.r.get(mp.r.item(in), "private_dns_enabled"), pullpath.Unknown)
 			}
 		}
 	}
 	for _, in := range mp.of("aws_vpc_endpoint") {
-		e := mp.nodes[in.addr].(*Endpoint)
+		e := mp.nodes[in.addr].(*pullpath.Endpoint)
 		if e.Type != "Interface" || e.GroupsWhy != "" {
 			continue
 		}
@@ -1075,16 +1076,16 @@ func (mp *tfMapper) fillEndpoints() {
 			own = false
 		}
 		if !own && !mp.epRepl[e] {
-			e.Groups = append([]*Group{mp.defaultGroup(e.VPC)}, e.Groups...)
+			e.Groups = append([]*pullpath.Group{mp.defaultGroup(e.VPC)}, e.Groups...)
 		}
 	}
 }
 
 // policy reads a policy document from its JSON text.
-func (mp *tfMapper) policy(name string, v cty.Value) *Policy {
+func (mp *tfMapper) policy(name string, v cty.Value) *pullpath.Policy {
 	s, why := tfStr(v)
 	if why != "" {
-		return &Policy{Name: name, Why: why}
+		return &pullpath.Policy{Name: name, Why: why}
 	}
 	// Unknown parts of the document are "${?}" in its strings.
 	return tfParsePolicy(name, s)
@@ -1107,16 +1108,16 @@ func tfStrings(v any) []string {
 }
 
 // tfParsePolicy parses an IAM policy document.
-func tfParsePolicy(name, s string) *Policy {
+func tfParsePolicy(name, s string) *pullpath.Policy {
 	var doc any
 	if err := json.Unmarshal([]byte(s), &doc); err != nil {
-		return &Policy{Name: name, Why: name + " is not a JSON policy document"}
+		return &pullpath.Policy{Name: name, Why: name + " is not a JSON policy document"}
 	}
-	return parsePolicy(name, doc, tfStrings)
+	return pullpath.ParsePolicy(name, doc, tfStrings)
 }
 
 // attach adds a managed policy by ARN to a role.
-func (mp *tfMapper) attach(ro *Role, arn, why string) {
+func (mp *tfMapper) attach(ro *pullpath.Role, arn, why string) {
 	if why != "" {
 		if ro.PoliciesWhy == "" {
 			ro.PoliciesWhy = why
@@ -1129,7 +1130,7 @@ func (mp *tfMapper) attach(ro *Role, arn, why string) {
 		return
 	}
 	if strings.Contains(arn, ":iam::aws:policy/") {
-		if p := ManagedPolicy(arn); p != nil {
+		if p := pullpath.ManagedPolicy(arn); p != nil {
 			ro.Policies = append(ro.Policies, p)
 			return
 		}
@@ -1147,10 +1148,10 @@ func (mp *tfMapper) attach(ro *Role, arn, why string) {
 }
 
 // roleOf resolves a role by reference, name or ARN.
-func (mp *tfMapper) roleOf(s string, byName bool) *Role {
+func (mp *tfMapper) roleOf(s string, byName bool) *pullpath.Role {
 	in, _, ext := mp.ref(s)
 	if in != nil {
-		if ro, ok := mp.nodes[in.addr].(*Role); ok {
+		if ro, ok := mp.nodes[in.addr].(*pullpath.Role); ok {
 			return ro
 		}
 	}
@@ -1163,16 +1164,16 @@ func (mp *tfMapper) roleOf(s string, byName bool) *Role {
 	} else if !byName {
 		name = ""
 	}
-	if ro, ok := mp.names["role|"+name].(*Role); ok && name != "" {
+	if ro, ok := mp.names["role|"+name].(*pullpath.Role); ok && name != "" {
 		return ro
 	}
 	if ext == "" {
 		ext = mp.r.symPhrase(s)
 	}
-	if ro, ok := mp.exts["role|"+s].(*Role); ok {
+	if ro, ok := mp.exts["role|"+s].(*pullpath.Role); ok {
 		return ro
 	}
-	ro := &Role{Node: Node{In: mp.in, ID: tfExtID(s), Ext: ext}, PoliciesWhy: ext}
+	ro := &pullpath.Role{Node: pullpath.Node{In: mp.in, ID: tfExtID(s), Ext: ext}, PoliciesWhy: ext}
 	mp.exts["role|"+s] = ro
 	mp.m.Roles = append(mp.m.Roles, ro)
 	return ro
@@ -1182,7 +1183,7 @@ func (mp *tfMapper) fillECS() {
 	r := mp.r
 	// Roles and policies.
 	for _, in := range mp.of("aws_iam_role") {
-		ro := mp.nodes[in.addr].(*Role)
+		ro := mp.nodes[in.addr].(*pullpath.Role)
 		items, why := r.nested(r.item(in), "inline_policy")
 		if why != "" {
 			ro.PoliciesWhy = why
@@ -1245,7 +1246,7 @@ func (mp *tfMapper) fillECS() {
 		return out, why
 	}
 	for _, in := range mp.of("aws_ecs_cluster") {
-		c := mp.nodes[in.addr].(*Cluster)
+		c := mp.nodes[in.addr].(*pullpath.Cluster)
 		c.Strategy, c.StrategyWhy = strategy(r.item(in), "default_capacity_provider_strategy")
 	}
 	for _, in := range mp.of("aws_ecs_cluster_capacity_providers") {
@@ -1256,7 +1257,7 @@ func (mp *tfMapper) fillECS() {
 	}
 	// Task definitions.
 	for _, in := range mp.of("aws_ecs_task_definition") {
-		t := mp.nodes[in.addr].(*TaskDef)
+		t := mp.nodes[in.addr].(*pullpath.TaskDef)
 		it := r.item(in)
 		if r.has(it, "network_mode") {
 			s, why := mp.str(in, "network_mode")
@@ -1283,7 +1284,7 @@ func (mp *tfMapper) fillECS() {
 	}
 	// Services.
 	for _, in := range mp.of("aws_ecs_service") {
-		sv := mp.nodes[in.addr].(*Service)
+		sv := mp.nodes[in.addr].(*pullpath.Service)
 		it := r.item(in)
 		if r.has(it, "cluster") {
 			s, why := mp.str(in, "cluster")
@@ -1310,17 +1311,17 @@ func (mp *tfMapper) fillECS() {
 		default:
 			sv.Task, sv.TaskWhy = mp.taskDef(ts)
 		}
-		sv.Exec = tfBool(r.get(it, "enable_execute_command"), No)
-		sv.PublicIP = No
+		sv.Exec = tfBool(r.get(it, "enable_execute_command"), pullpath.No)
+		sv.PublicIP = pullpath.No
 		ncs, nwhy := r.nested(it, "network_configuration")
 		if nwhy != "" {
 			sv.Awsvpc = true
-			sv.SubnetsWhy, sv.GroupsWhy, sv.PublicIP = nwhy, nwhy, Unknown
+			sv.SubnetsWhy, sv.GroupsWhy, sv.PublicIP = nwhy, nwhy, pullpath.Unknown
 		}
 		if len(ncs) > 0 {
 			nc := ncs[0]
 			sv.Awsvpc = true
-			sv.PublicIP = tfBool(r.get(nc, "assign_public_ip"), No)
+			sv.PublicIP = tfBool(r.get(nc, "assign_public_ip"), pullpath.No)
 			l, why := tfStrList(r.get(nc, "subnets"))
 			sv.SubnetsWhy = why
 			for _, s := range l {
@@ -1336,34 +1337,34 @@ func (mp *tfMapper) fillECS() {
 				}
 			}
 			if gwhy == "" && len(sv.Groups) == 0 {
-				var v *VPC
+				var v *pullpath.VPC
 				for _, sn := range sv.Subnets {
 					if sn.VPC != nil {
 						v = sn.VPC
 						break
 					}
 				}
-				sv.Groups = []*Group{mp.defaultGroup(v)}
+				sv.Groups = []*pullpath.Group{mp.defaultGroup(v)}
 			}
 		}
 	}
 }
 
-func (mp *tfMapper) extCluster(key, phrase string) *Cluster {
-	if c, ok := mp.exts["cluster|"+key].(*Cluster); ok {
+func (mp *tfMapper) extCluster(key, phrase string) *pullpath.Cluster {
+	if c, ok := mp.exts["cluster|"+key].(*pullpath.Cluster); ok {
 		return c
 	}
-	c := &Cluster{Node: Node{In: mp.in, ID: tfExtID(key), Ext: phrase}, StrategyWhy: phrase}
+	c := &pullpath.Cluster{Node: pullpath.Node{In: mp.in, ID: tfExtID(key), Ext: phrase}, StrategyWhy: phrase}
 	mp.exts["cluster|"+key] = c
 	mp.m.Clusters = append(mp.m.Clusters, c)
 	return c
 }
 
 // cluster resolves a cluster by reference, name or ARN.
-func (mp *tfMapper) cluster(s string) *Cluster {
+func (mp *tfMapper) cluster(s string) *pullpath.Cluster {
 	in, _, ext := mp.ref(s)
 	if in != nil {
-		if c, ok := mp.nodes[in.addr].(*Cluster); ok {
+		if c, ok := mp.nodes[in.addr].(*pullpath.Cluster); ok {
 			return c
 		}
 	}
@@ -1371,7 +1372,7 @@ func (mp *tfMapper) cluster(s string) *Cluster {
 	if i := strings.Index(s, ":cluster/"); i >= 0 {
 		name = s[i+len(":cluster/"):]
 	}
-	if c, ok := mp.names["cluster|"+name].(*Cluster); ok {
+	if c, ok := mp.names["cluster|"+name].(*pullpath.Cluster); ok {
 		return c
 	}
 	if s == "" {
@@ -1388,10 +1389,10 @@ func (mp *tfMapper) cluster(s string) *Cluster {
 
 // taskDef resolves a task definition by reference, family[:revision] or
 // ARN.
-func (mp *tfMapper) taskDef(s string) (*TaskDef, string) {
+func (mp *tfMapper) taskDef(s string) (*pullpath.TaskDef, string) {
 	in, _, ext := mp.ref(s)
 	if in != nil {
-		if t, ok := mp.nodes[in.addr].(*TaskDef); ok {
+		if t, ok := mp.nodes[in.addr].(*pullpath.TaskDef); ok {
 			return t, ""
 		}
 	}
@@ -1402,7 +1403,7 @@ func (mp *tfMapper) taskDef(s string) (*TaskDef, string) {
 	if i := strings.LastIndex(fam, ":"); i >= 0 {
 		fam = fam[:i]
 	}
-	if t, ok := mp.names["family|"+fam].(*TaskDef); ok {
+	if t, ok := mp.names["family|"+fam].(*pullpath.TaskDef); ok {
 		return t, ""
 	}
 	if ext == "" || ext == s {
@@ -1412,7 +1413,7 @@ func (mp *tfMapper) taskDef(s string) (*TaskDef, string) {
 }
 
 // containers reads container_definitions.
-func (mp *tfMapper) containers(s, why string) ([]*Container, string) {
+func (mp *tfMapper) containers(s, why string) ([]*pullpath.Container, string) {
 	var defs []map[string]any
 	if err := json.Unmarshal([]byte(s), &defs); err != nil {
 		var one map[string]any
@@ -1428,9 +1429,9 @@ func (mp *tfMapper) containers(s, why string) ([]*Container, string) {
 			return nil, why
 		}
 	}
-	var out []*Container
+	var out []*pullpath.Container
 	for _, d := range defs {
-		c := &Container{}
+		c := &pullpath.Container{}
 		c.Name, _ = d["name"].(string)
 		c.Image, _ = d["image"].(string)
 		switch {
@@ -1456,12 +1457,12 @@ func (mp *tfMapper) containers(s, why string) ([]*Container, string) {
 			for _, x := range ss {
 				sm, _ := x.(map[string]any)
 				from, _ := sm["valueFrom"].(string)
-				c.Secrets = append(c.Secrets, Secret{Store: mp.secretStore(from), From: from})
+				c.Secrets = append(c.Secrets, pullpath.Secret{Store: mp.secretStore(from), From: from})
 			}
 		}
 		if rc, ok := d["repositoryCredentials"].(map[string]any); ok {
 			if from, _ := rc["credentialsParameter"].(string); from != "" {
-				c.Secrets = append(c.Secrets, Secret{Store: "secretsmanager", From: from})
+				c.Secrets = append(c.Secrets, pullpath.Secret{Store: "secretsmanager", From: from})
 			}
 		}
 		out = append(out, c)
@@ -1478,7 +1479,7 @@ func (mp *tfMapper) secretStore(from string) string {
 			return "ssm"
 		}
 	}
-	return SecretStore(from)
+	return pullpath.SecretStore(from)
 }
 
 // policyDocument evaluates a data.aws_iam_policy_document into its JSON.

@@ -1,61 +1,65 @@
-package pullpath
+package terraform
 
-import "fmt"
+import (
+	"fmt"
 
-// tfDialect words fixes as Terraform resources and arguments.
-type tfDialect struct{}
+	"github.com/privatepull/privatepull/constructs/pullpath"
+)
+
+// dialect words fixes as Terraform resources and arguments.
+type dialect struct{}
 
 // Fix words change c.
-func (tfDialect) Fix(c Change) string {
+func (dialect) Fix(c pullpath.Change) string {
 	switch c.Kind {
-	case AddInterfaceEndpoint:
+	case pullpath.AddInterfaceEndpoint:
 		return fmt.Sprintf("add an aws_vpc_endpoint com.amazonaws.%s.%s with vpc_endpoint_type = \"Interface\" and private_dns_enabled = true", c.Region, c.Service)
-	case EnablePrivateDNS:
+	case pullpath.EnablePrivateDNS:
 		return "set private_dns_enabled = true on the aws_vpc_endpoint"
-	case EnableDNSSupport:
+	case pullpath.EnableDNSSupport:
 		return "set enable_dns_support = true on the aws_vpc"
-	case EnableDNSHostnames:
+	case pullpath.EnableDNSHostnames:
 		return "set enable_dns_hostnames = true on the aws_vpc"
-	case AllowEgressToEndpoint:
+	case pullpath.AllowEgressToEndpoint:
 		return "add an egress rule tcp/443 from the task group to the endpoint's security group (security_groups = [aws_security_group.endpoints.id]) or the VPC CIDR"
-	case AllowIngressFromTasks:
+	case pullpath.AllowIngressFromTasks:
 		return "add an ingress rule tcp/443 from the task's security group (or cidr_blocks covering the task subnets) to the endpoint's aws_security_group"
-	case AllowPullInEndpointPolicy:
+	case pullpath.AllowPullInEndpointPolicy:
 		return "allow ecr:GetAuthorizationToken on * and ecr:BatchGetImage, ecr:GetDownloadUrlForLayer on the repositories in the aws_vpc_endpoint's policy (or remove it)"
-	case AllowLayersInGatewayPolicy:
+	case pullpath.AllowLayersInGatewayPolicy:
 		return "allow s3:GetObject on arn:aws:s3:::prod-" + c.Region + "-starport-layer-bucket/* in the gateway's policy (and let no Deny cover it)"
-	case SetExecutionRole:
+	case pullpath.SetExecutionRole:
 		return "set execution_role_arn to a role with AmazonECSTaskExecutionRolePolicy attached (and the secrets' reads)"
-	case GrantExecutionRole:
+	case pullpath.GrantExecutionRole:
 		return "attach AmazonECSTaskExecutionRolePolicy to the execution role (aws_iam_role_policy_attachment) and allow the secrets' reads"
-	case GrantCacheImport:
+	case pullpath.GrantCacheImport:
 		return "allow ecr:BatchImportUpstreamImage (and ecr:CreateRepository) to the execution role in an aws_iam_role_policy"
-	case GrantCacheCreate:
+	case pullpath.GrantCacheCreate:
 		return "allow ecr:CreateRepository to the execution role, or create the cache repositories beforehand"
-	case WarmCache:
+	case pullpath.WarmCache:
 		return "pull each image once from a network with a way out (or route the task subnets through a NAT gateway) before relying on the cache"
-	case CopyImageToECR:
+	case pullpath.CopyImageToECR:
 		return "push the image to an aws_ecr_repository of this region and use its repository_url"
-	case DisablePublicIP:
+	case pullpath.DisablePublicIP:
 		return "set assign_public_ip = false in network_configuration"
-	case PutGatewayOnTaskRouteTables:
+	case pullpath.PutGatewayOnTaskRouteTables:
 		return "put the task subnets' route tables in route_table_ids (or use aws_vpc_endpoint_route_table_association)"
-	case AddTaskRouteTablesToGateway:
+	case pullpath.AddTaskRouteTablesToGateway:
 		return "put the task subnets' route tables in route_table_ids"
-	case AddS3Gateway:
+	case pullpath.AddS3Gateway:
 		return "add an aws_vpc_endpoint com.amazonaws." + c.Region + ".s3 (vpc_endpoint_type = \"Gateway\") with the task subnets' route tables in route_table_ids"
-	case AllowEgressToS3:
+	case pullpath.AllowEgressToS3:
 		return "add egress { from_port = 443, to_port = 443, protocol = \"tcp\", prefix_list_ids = [data.aws_prefix_list.s3.id] }"
 	}
 	return ""
 }
 
 // Placeholder is how the reader writes the values it cannot know.
-func (tfDialect) Placeholder(p Placeholder) string {
+func (dialect) Placeholder(p pullpath.Placeholder) string {
 	switch p {
-	case Account:
+	case pullpath.Account:
 		return "${ACCOUNT}"
-	case Region:
+	case pullpath.Region:
 		return "${REGION}"
 	}
 	return "${PARTITION}"

@@ -1,7 +1,8 @@
-package pullpath
+package terraform
 
 import (
 	"fmt"
+	"github.com/privatepull/privatepull/constructs/pullpath"
 	"math/big"
 	"path/filepath"
 	"sort"
@@ -253,7 +254,7 @@ func tfPartition(region string) (string, string) {
 	if strings.Contains(region, "${") {
 		return "${PARTITION}", "amazonaws.com"
 	}
-	return partition(region), urlSuffix(region)
+	return pullpath.PartitionOf(region), pullpath.URLSuffixOf(region)
 }
 
 // variable is the value of an input variable of the module.
@@ -1242,19 +1243,19 @@ func tfStrList(v cty.Value) ([]string, string) {
 }
 
 // tfBool reads a bool as a Tri, def when null.
-func tfBool(v cty.Value, def Tri) Tri {
+func tfBool(v cty.Value, def pullpath.Tri) pullpath.Tri {
 	u, _ := v.UnmarkDeep()
 	if !u.IsKnown() {
-		return Unknown
+		return pullpath.Unknown
 	}
 	if u.IsNull() {
 		return def
 	}
 	b, err := convert.Convert(u, cty.Bool)
 	if err != nil || !b.IsKnown() || b.IsNull() {
-		return Unknown
+		return pullpath.Unknown
 	}
-	return TriOf(b.True())
+	return pullpath.TriOf(b.True())
 }
 
 // tfInt reads an integer.

@@ -1,4 +1,4 @@
-package pullpath
+package terraform
 
 import (
 	"fmt"
@@ -254,7 +254,7 @@ output "extraNN_queue" {
 func TestTerraformBenchModule(t *testing.T) {
 	dir := t.TempDir()
 	tfBenchModule(t, dir)
-	m, err := ReadTerraform(dir, TerraformOptions{})
+	m, err := Read(dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,7 +277,7 @@ func BenchmarkReadTerraform(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		m, err := ReadTerraform(dir, TerraformOptions{})
+		m, err := Read(dir, Options{})
 		if err != nil || len(m.Services) != 30 {
 			b.Fatal(err)
 		}

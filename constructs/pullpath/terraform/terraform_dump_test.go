@@ -1,20 +1,21 @@
-package pullpath
+package terraform
 
 import (
 	"fmt"
+	"github.com/privatepull/privatepull/constructs/pullpath"
 	"strings"
 )
 
 // tfDump writes a model fragment as text, one node a line, for tests and
 // for reading what the reader made of a configuration.
-func tfDump(m *Model) string {
+func tfDump(m *pullpath.Model) string {
 	var b strings.Builder
 	p := func(format string, a ...any) { fmt.Fprintf(&b, format+"\n", a...) }
-	name := func(n interface{ node() *Node }) string {
+	name := func(n interface{ Base() *pullpath.Node }) string {
 		if n == nil {
 			return "<nil>"
 		}
-		x := n.node()
+		x := n.Base()
 		if x.Ext != "" {
 			return x.ID + "{" + x.Ext + "}"
 		}
@@ -62,7 +63,7 @@ func tfDump(m *Model) string {
 		p("endpoint %s svc=%q type=%q dns=%v groups=%v subnets=%v rts=%v policy=%s whys=%q/%q/%q", name(e), e.Service, e.Type,
 			tfTri(e.PrivateDNS), gs, ss, rs, pol, e.GroupsWhy, e.SubnetsWhy, e.RouteTablesWhy)
 	}
-	rule := func(r *Rule) string {
+	rule := func(r *pullpath.Rule) string {
 		peer := r.CIDR.String()
 		switch {
 		case r.Group != nil:
@@ -139,11 +140,11 @@ func tfDump(m *Model) string {
 	return b.String()
 }
 
-func tfTri(t Tri) string {
+func tfTri(t pullpath.Tri) string {
 	switch t {
-	case Yes:
+	case pullpath.Yes:
 		return "yes"
-	case No:
+	case pullpath.No:
 		return "no"
 	}
 	return "unknown"
