@@ -3,10 +3,11 @@ package cloudformation
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/privatepull/privatepull/constructs/pullpath"
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/privatepull/privatepull/constructs/pullpath"
 )
 
 // Values of a template after its intrinsics are resolved: plain values

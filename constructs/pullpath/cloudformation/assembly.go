@@ -6,13 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/privatepull/privatepull/constructs/pullpath"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/privatepull/privatepull/constructs/pullpath"
 )
 
 // guessPartition is the partition a template's literal ARNs name, when

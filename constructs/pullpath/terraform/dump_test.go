@@ -2,8 +2,9 @@ package terraform
 
 import (
 	"fmt"
-	"github.com/privatepull/privatepull/constructs/pullpath"
 	"strings"
+
+	"github.com/privatepull/privatepull/constructs/pullpath"
 )
 
 // tfDump writes a model fragment as text, one node a line, for tests and

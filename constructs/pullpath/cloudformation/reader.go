@@ -1,9 +1,10 @@
 package cloudformation
 
 import (
-	"github.com/privatepull/privatepull/constructs/pullpath"
 	"os"
 	"path/filepath"
+
+	"github.com/privatepull/privatepull/constructs/pullpath"
 )
 
 // Stack is what the CDK knows of a template.

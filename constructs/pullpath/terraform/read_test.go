@@ -1,11 +1,12 @@
 package terraform
 
 import (
-	"github.com/privatepull/privatepull/constructs/pullpath"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/privatepull/privatepull/constructs/pullpath"
 )
 
 func readTF(t *testing.T, name string, opts ...Options) *pullpath.Model {
