@@ -3,12 +3,13 @@ package load
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/privatepull/privatepull/constructs/pullpath"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/privatepull/privatepull/constructs/pullpath"
 
 	"github.com/privatepull/privatepull/constructs/pullpath/cloudformation"
 	"github.com/privatepull/privatepull/constructs/pullpath/terraform"

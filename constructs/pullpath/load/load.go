@@ -3,11 +3,12 @@ package load
 import (
 	"errors"
 	"fmt"
-	"github.com/privatepull/privatepull/constructs/pullpath"
 	"io"
 	"os"
 	"slices"
 	"strings"
+
+	"github.com/privatepull/privatepull/constructs/pullpath"
 )
 
 // Options tune Check.

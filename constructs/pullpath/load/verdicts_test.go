@@ -1,12 +1,13 @@
 package load
 
 import (
-	"github.com/privatepull/privatepull/constructs/pullpath"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/privatepull/privatepull/constructs/pullpath"
 )
 
 // wantOf reads a NAME.want file: one line per ECS service,

@@ -33,7 +33,7 @@ type Options struct {
 }
 
 // Read reads the Terraform root module in dir into a model fragment
-// of one Input (Input.Terraform true, Input.Path = dir).
+// of one Input (Input.Path = dir, with the Terraform dialect).
 //
 // It needs no terraform binary, no credentials and no network. Values known
 // only after apply are symbolic strings naming their resource; data sources
