@@ -20,26 +20,66 @@ import (
 // GitHub Actions read (.pre-commit-hooks.yaml, action.yml, the README's
 // workflow). .ci/pipelines runs the real pre-commit and actionlint on them.
 
-func TestPullcheckVersionIsInEveryReport(t *testing.T) {
-	code, out, errOut := pullcheck(t, "", "-version")
-	version := strings.TrimSuffix(out, "\n")
-	if code != 0 || version == "" || strings.Contains(version, "\n") || errOut != "" {
-		t.Fatalf("-version: exit %d, stdout %q, stderr %q; want 0 and one line", code, out, errOut)
+// reportVersions returns the toolVersion of pullcheck's JSON report and the
+// tool.driver.version of its SARIF, run by run(args...).
+func reportVersions(t *testing.T, run func(args ...string) (int, string, string)) (jsonVersion, sarifVersion string) {
+	t.Helper()
+	_, out, _ := run("-format", "json", "testdata/app-default.template.json")
+	var report struct{ ToolVersion *string }
+	if err := json.Unmarshal([]byte(out), &report); err != nil {
+		t.Fatal(err)
 	}
-	_, out, _ = pullcheck(t, "", "-format", "json", "testdata/app-default.template.json")
-	var report struct{ ToolVersion string }
-	if err := json.Unmarshal([]byte(out), &report); err != nil || report.ToolVersion != version {
-		t.Errorf("JSON toolVersion %q (%v), want %q", report.ToolVersion, err, version)
+	if report.ToolVersion != nil {
+		jsonVersion = *report.ToolVersion
 	}
-	_, out, _ = pullcheck(t, "", "-format", "sarif", "testdata/app-default.template.json")
+	_, out, _ = run("-format", "sarif", "testdata/app-default.template.json")
 	var sarif struct {
 		Runs []struct {
-			Tool struct{ Driver struct{ Version string } }
+			Tool struct{ Driver map[string]any }
 		}
 	}
-	if err := json.Unmarshal([]byte(out), &sarif); err != nil || len(sarif.Runs) != 1 || sarif.Runs[0].Tool.Driver.Version != version {
-		t.Errorf("SARIF tool.driver.version: %+v (%v), want %q", sarif.Runs, err, version)
+	if err := json.Unmarshal([]byte(out), &sarif); err != nil || len(sarif.Runs) != 1 {
+		t.Fatalf("SARIF: %v, %d runs", err, len(sarif.Runs))
 	}
+	v, _ := sarif.Runs[0].Tool.Driver["version"].(string)
+	return jsonVersion, v
+}
+
+func TestPullcheckVersion(t *testing.T) {
+	t.Run("a build with no version prints (devel) and reports none", func(t *testing.T) {
+		code, out, errOut := pullcheck(t, "", "-version")
+		if code != 0 || out != "(devel)\n" || errOut != "" {
+			t.Errorf("-version: exit %d, stdout %q, stderr %q; want 0 and (devel)", code, out, errOut)
+		}
+		if j, s := reportVersions(t, func(args ...string) (int, string, string) { return pullcheck(t, "", args...) }); j != "" || s != "" {
+			t.Errorf("toolVersion %q, tool.driver.version %q; want neither (the golden outputs hold no version)", j, s)
+		}
+	})
+	t.Run("a build with a version prints it in one line and reports it", func(t *testing.T) {
+		// GIVEN pullcheck built as the GitHub Action builds it, with its ref
+		bin := filepath.Join(t.TempDir(), "pullcheck")
+		if out, err := exec.Command("go", "build", "-buildvcs=false", "-ldflags=-X main.version=v0.3.0-test", "-o", bin, "../cmd/pullcheck").CombinedOutput(); err != nil {
+			t.Fatalf("build: %v\n%s", err, out)
+		}
+		run := func(args ...string) (int, string, string) {
+			var o, e strings.Builder
+			cmd := exec.Command(bin, args...)
+			cmd.Stdout, cmd.Stderr = &o, &e
+			err := cmd.Run()
+			if x, ok := err.(*exec.ExitError); ok {
+				return x.ExitCode(), o.String(), e.String()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			return 0, o.String(), e.String()
+		}
+		if code, out, _ := run("-version"); code != 0 || out != "v0.3.0-test\n" {
+			t.Errorf("-version: exit %d, stdout %q; want 0 and v0.3.0-test", code, out)
+		}
+		if j, s := reportVersions(t, run); j != "v0.3.0-test" || s != "v0.3.0-test" {
+			t.Errorf("toolVersion %q, tool.driver.version %q; want v0.3.0-test", j, s)
+		}
+	})
 }
 
 func TestPullcheckSkipsFilesThatAreNotTemplates(t *testing.T) {
@@ -107,8 +147,8 @@ func TestPullcheckSkipsFilesThatAreNotTemplates(t *testing.T) {
 	})
 }
 
-// pullcheckIn runs the command in dir.
-func pullcheckIn(t *testing.T, dir string, args ...string) (code int, stdout, stderr string) {
+// pullcheckInRepo runs the command in dir (a scratch repository).
+func pullcheckInRepo(t *testing.T, dir string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	bin, err := pullcheckBin()
 	if err != nil {
@@ -143,19 +183,19 @@ func TestPullcheckChecksTheRootModulesOfTerraformFiles(t *testing.T) {
 		}
 	}
 	t.Run("a child module's file checks its root", func(t *testing.T) {
-		code, out, errOut := pullcheckIn(t, repo, "-terraform-roots", "infra/modules/app/main.tf", "infra/modules/network/main.tf")
+		code, out, errOut := pullcheckInRepo(t, repo, "-terraform-roots", "infra/modules/app/main.tf", "infra/modules/network/main.tf")
 		if code != 0 || strings.Count(out, "infra: module.app.aws_ecs_service.this: private") != 1 || strings.Contains(out, "legacy") {
 			t.Errorf("exit %d, want 0 and the root infra checked once:\n%s%s", code, out, errOut)
 		}
 	})
 	t.Run("files of two roots check both", func(t *testing.T) {
-		code, out, errOut := pullcheckIn(t, repo, "-terraform-roots", "infra/modules/app/main.tf", "legacy/ecs.tf")
+		code, out, errOut := pullcheckInRepo(t, repo, "-terraform-roots", "infra/modules/app/main.tf", "legacy/ecs.tf")
 		if code != 1 || !strings.Contains(out, "infra: module.app.aws_ecs_service.this: private") || !strings.Contains(out, "legacy: aws_ecs_service.app: broken") {
 			t.Errorf("exit %d, want 1 and both roots:\n%s%s", code, out, errOut)
 		}
 	})
 	t.Run("fails when a file does not exist", func(t *testing.T) {
-		code, _, errOut := pullcheckIn(t, repo, "-terraform-roots", "infra/missing.tf")
+		code, _, errOut := pullcheckInRepo(t, repo, "-terraform-roots", "infra/missing.tf")
 		if code != 2 || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "infra/missing.tf") {
 			t.Errorf("exit %d, stderr %q; want 2 and one line naming the file", code, errOut)
 		}

@@ -26,8 +26,10 @@
 // (source = "./..."). The pre-commit hook pullcheck-terraform passes it.
 //
 // -version prints pullcheck's version (its module's version from the build
-// info: a release tag, a pseudo-version, or (devel)) and exits 0. The JSON
-// report's toolVersion and SARIF's tool.driver.version carry it too.
+// info: a release tag, a pseudo-version, or (devel); -ldflags "-X
+// main.version=..." overrides it) and exits 0. The JSON report's
+// toolVersion and SARIF's tool.driver.version carry it too, except for a
+// (devel) build.
 //
 // Each service gets a verdict: private, internet, broken, undecided or
 // skipped (see the README). It exits 0 when nothing is broken, 1 when an
@@ -102,7 +104,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Stdin:     stdin,
 		Terraform: pullpath.TerraformOptions{Vars: vars, VarFiles: varFiles, Env: os.Environ()},
 	})
-	report.ToolVersion = toolVersion()
+	report.ToolVersion = reportVersion()
 	switch {
 	case *mermaid:
 		fmt.Fprint(stdout, report.Mermaid())

@@ -44,6 +44,25 @@ func TestToolVersion(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a version set at link time wins", func(t *testing.T) {
+		withBuildInfo(t, "(devel)", true)
+		version = "v0.4.0"
+		defer func() { version = "" }()
+		if got := toolVersion(); got != "v0.4.0" {
+			t.Errorf("toolVersion() = %q, want v0.4.0", got)
+		}
+	})
+}
+
+func TestReportsOfADevelBuildHoldNoVersion(t *testing.T) {
+	withBuildInfo(t, "(devel)", true)
+	for _, format := range []string{"json", "sarif"} {
+		var out, errOut bytes.Buffer
+		run([]string{"-format", format, "../../constructs/pullpath/testdata/verdicts/private.json"}, strings.NewReader(""), &out, &errOut)
+		if strings.Contains(out.String(), "(devel)") || strings.Contains(out.String(), "toolVersion") {
+			t.Errorf("-format %s: the report holds a version:\n%s", format, out.String())
+		}
+	}
 }
 
 func TestVersionInEveryOutput(t *testing.T) {
