@@ -16,10 +16,11 @@ import (
 	"github.com/privatepull/privatepull/constructs/pullpath/terraform"
 )
 
-// pullcheckBin builds cmd/pullcheck once per test binary.
+// pullcheckBin builds cmd/pullcheck once per test binary, without version
+// control information: it reports no version, whatever the checkout.
 var pullcheckBin = sync.OnceValues(func() (string, error) {
 	bin := filepath.Join(outRoot, "pullcheck")
-	out, err := exec.Command("go", "build", "-o", bin, "../cmd/pullcheck").CombinedOutput()
+	out, err := exec.Command("go", "build", "-buildvcs=false", "-o", bin, "../cmd/pullcheck").CombinedOutput()
 	if err != nil {
 		return "", &exec.ExitError{Stderr: out}
 	}

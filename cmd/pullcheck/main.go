@@ -3,12 +3,33 @@
 // Terraform root modules, whoever wrote them, without Node.js:
 //
 //	pullcheck [-format text|json|sarif] [-mermaid] [-require-private]
+//	          [-skip-non-templates] [-terraform-roots]
 //	          [-var NAME=VALUE]... [-var-file FILE]... PATH...
+//	pullcheck -version
 //
 // A PATH is a template file, a folder holding manifest.json (a cdk.out),
 // a folder of *.tf files (a Terraform root module), or - for standard
 // input. All paths of one call form one set per environment: an import of
 // an export of another template of the set resolves to it.
+//
+// -skip-non-templates drops the files among the PATHs that are not
+// CloudFormation templates, one line on standard error each ("pullcheck:
+// skipped FILE: not a CloudFormation template"): a template has
+// AWSTemplateFormatVersion at the top level, or Resources with an entry
+// whose Type is AWS::..., Custom::... or Vendor::Service::Type. Without it
+// such a file is an input that cannot be read (exit 2). The pre-commit hook
+// pullcheck passes it, as it is given every JSON and YAML file.
+//
+// -terraform-roots takes the PATHs as Terraform files (*.tf, *.tf.json) and
+// checks the root modules that hold or call them: a folder is a root unless
+// another folder under the working directory calls it as a local module
+// (source = "./..."). The pre-commit hook pullcheck-terraform passes it.
+//
+// -version prints pullcheck's version (its module's version from the build
+// info: a release tag, a pseudo-version, or (devel); -ldflags "-X
+// main.version=..." overrides it) and exits 0. The JSON report's
+// toolVersion and SARIF's tool.driver.version carry it too, except for a
+// (devel) build.
 //
 // Each service gets a verdict: private, internet, broken, undecided or
 // skipped (see the README). It exits 0 when nothing is broken, 1 when an
@@ -55,15 +76,23 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	format := flags.String("format", "text", "report format: text, json or sarif")
 	mermaid := flags.Bool("mermaid", false, "print each ECS service's pull path as a Mermaid flowchart instead")
 	requirePrivate := flags.Bool("require-private", false, "exit 1 when a service is not private (skipped ones aside)")
+	skip := flags.Bool("skip-non-templates", false, "skip files that are not CloudFormation templates (no AWSTemplateFormatVersion, no Resources with AWS::... types), one line on stderr each, instead of failing on them")
+	tfRoots := flags.Bool("terraform-roots", false, "take the paths as Terraform files and check the root modules that hold or call them (a folder is a root unless another folder calls it as source = \"./...\")")
+	printVersion := flags.Bool("version", false, "print pullcheck's version and exit")
 	var vars, varFiles list
 	flags.Var(&vars, "var", "a Terraform variable, NAME=VALUE (repeatable)")
 	flags.Var(&varFiles, "var-file", "a Terraform variable file (repeatable)")
 	flags.Usage = func() {
-		fmt.Fprintln(stderr, "usage: pullcheck [-format text|json|sarif] [-mermaid] [-require-private] [-var NAME=VALUE] [-var-file FILE] PATH...")
+		fmt.Fprintln(stderr, "usage: pullcheck [-format text|json|sarif] [-mermaid] [-require-private] [-skip-non-templates] [-terraform-roots] [-var NAME=VALUE] [-var-file FILE] PATH...")
+		fmt.Fprintln(stderr, "       pullcheck -version")
 		flags.PrintDefaults()
 	}
 	if err := flags.Parse(args); err != nil {
 		return 2
+	}
+	if *printVersion {
+		fmt.Fprintln(stdout, toolVersion())
+		return 0
 	}
 	if flags.NArg() == 0 {
 		flags.Usage()
@@ -73,7 +102,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pullcheck: -format %s: want text, json or sarif\n", *format)
 		return 2
 	}
-	report, err := load.Check(flags.Args(), load.Options{Stdin: stdin, Readers: readers(vars, varFiles)})
+	paths := flags.Args()
+	if *tfRoots {
+		roots, err := terraformRoots(paths, ".")
+		if err != nil {
+			fmt.Fprintln(stderr, "pullcheck: -terraform-roots:", err)
+			return 2
+		}
+		paths = roots
+	}
+	if *skip {
+		paths = skipNonTemplates(paths, stderr)
+	}
+	report, err := load.Check(paths, load.Options{Stdin: stdin, Readers: readers(vars, varFiles)})
+	report.ToolVersion = reportVersion()
 	switch {
 	case *mermaid:
 		fmt.Fprint(stdout, report.Mermaid())

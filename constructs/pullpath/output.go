@@ -65,9 +65,13 @@ func (r *Report) WriteJSON(w io.Writer) error {
 
 // SARIF returns the report as SARIF 2.1.0, for code scanning: one result
 // per finding, located at its resource where the reader keeps positions,
-// with paths relative to the working directory.
+// with paths relative to the working directory; tool.driver.version is
+// ToolVersion when set.
 func (r *Report) SARIF() *sarif.Report {
 	run := sarif.NewRunWithInformationURI("pullcheck", strings.TrimSuffix(HelpBase, "#"))
+	if r.ToolVersion != "" {
+		run.Tool.Driver.WithVersion(r.ToolVersion)
+	}
 	ids := make([]string, 0, len(RuleDocs))
 	for id := range RuleDocs {
 		ids = append(ids, id)

@@ -106,8 +106,13 @@ type TemplateReport struct {
 
 // Report is what Check says of a set.
 type Report struct {
-	Version   int               `json:"version"`
-	Templates []*TemplateReport `json:"templates"`
+	// Version is the version of the report's schema: 1.
+	Version int `json:"version"`
+	// ToolVersion is the version of the program that wrote the report
+	// (pullcheck sets it from its build info, e.g. v0.3.0); empty, and
+	// left out of the JSON, unless the caller sets it.
+	ToolVersion string            `json:"toolVersion,omitempty"`
+	Templates   []*TemplateReport `json:"templates"`
 
 	model *Model
 }
