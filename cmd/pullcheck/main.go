@@ -104,7 +104,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	paths := flags.Args()
 	if *tfRoots {
-		roots, err := terraformRoots(paths, ".")
+		roots, err := terraform.Roots(paths, ".")
 		if err != nil {
 			fmt.Fprintln(stderr, "pullcheck: -terraform-roots:", err)
 			return 2

@@ -1,6 +1,10 @@
 package main
 
-import "runtime/debug"
+import (
+	"runtime/debug"
+
+	"github.com/privatepull/privatepull/internal/buildinfo"
+)
 
 // version, when set at link time (go build -ldflags "-X main.version=v0.3.0"),
 // is pullcheck's version whatever the build info says. The GitHub Action sets
@@ -8,23 +12,13 @@ import "runtime/debug"
 // version control information.
 var version string
 
-// readBuildInfo is debug.ReadBuildInfo; tests replace it to inject a
-// version.
-var readBuildInfo = debug.ReadBuildInfo
-
-// toolVersion returns pullcheck's version: version when set, else the main
-// module's version in the build info, so that go install ...@v0.3.0 gives
-// v0.3.0 and a build of a git checkout its pseudo-version, or (devel) when
-// the build recorded none.
+// toolVersion returns pullcheck's version: version when set, else the one the
+// build info records (see buildinfo.Version).
 func toolVersion() string {
 	if version != "" {
 		return version
 	}
-	info, ok := readBuildInfo()
-	if !ok || info == nil || info.Main.Version == "" {
-		return "(devel)"
-	}
-	return info.Main.Version
+	return buildinfo.Version(debug.ReadBuildInfo())
 }
 
 // reportVersion is the version the reports carry (the JSON report's
@@ -32,7 +26,7 @@ func toolVersion() string {
 // build that recorded no version, so that a (devel) build's reports, the
 // tests' golden outputs among them, hold no version at all.
 func reportVersion() string {
-	if v := toolVersion(); v != "(devel)" {
+	if v := toolVersion(); v != buildinfo.Devel {
 		return v
 	}
 	return ""

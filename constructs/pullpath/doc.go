@@ -6,12 +6,10 @@
 // It is plain Go with no parser: it imports neither jsii nor the CDK nor a
 // YAML or HCL library, so the pullcheck command built on it runs without
 // Node.js. Front ends live in their own packages and turn their inputs into
-// its Model:
-//
-//   - constructs/pullpath/cloudformation: templates (JSON, YAML) and cdk.out;
-//   - constructs/pullpath/terraform: Terraform root modules;
-//   - constructs/pullpath/load: the front door, which hands each input to
-//     the first Reader that takes it and judges what they read together.
+// its Model: constructs/pullpath/cloudformation reads templates (JSON, YAML)
+// and cdk.out, constructs/pullpath/terraform reads Terraform root modules,
+// and constructs/pullpath/load, the front door, hands each input to the
+// first Reader that takes it and judges what they read together:
 //
 //	report, err := load.Check([]string{"cdk.out"}, load.Options{
 //		Readers: []pullpath.Reader{cloudformation.NewReader(nil)},

@@ -1,17 +1,14 @@
-package main
+package cloudformation
 
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
-	"io"
-	"os"
 	"regexp"
 
 	"go.yaml.in/yaml/v3"
 )
 
-// isTemplate tells a CloudFormation template apart from other JSON or YAML
+// IsTemplate tells a CloudFormation template apart from other JSON or YAML
 // (a workflow, package.json, a config, a Kubernetes manifest), from the
 // file's bytes alone. A template is a mapping at the top level with
 // AWSTemplateFormatVersion, or with a Resources mapping in which some entry
@@ -20,7 +17,7 @@ import (
 // nor YAML counts as a template only when its text names
 // AWSTemplateFormatVersion or such a Type, so that a broken template is
 // still reported while a Helm chart's templates are not.
-func isTemplate(data []byte) bool {
+func IsTemplate(data []byte) bool {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	top, ok := topLevel(data)
 	if !ok {
@@ -93,22 +90,4 @@ func mapping(n *yaml.Node, depth int) (map[string]any, bool) {
 		}
 	}
 	return m, true
-}
-
-// skipNonTemplates returns the paths without the regular files that are not
-// CloudFormation templates (isTemplate), writing one line on w for each it
-// drops. Folders, "-" and files it cannot read are kept, for the reader to
-// judge or report.
-func skipNonTemplates(paths []string, w io.Writer) []string {
-	var kept []string
-	for _, p := range paths {
-		if fi, err := os.Stat(p); p != "-" && err == nil && fi.Mode().IsRegular() {
-			if data, err := os.ReadFile(p); err == nil && !isTemplate(data) {
-				fmt.Fprintf(w, "pullcheck: skipped %s: not a CloudFormation template\n", p)
-				continue
-			}
-		}
-		kept = append(kept, p)
-	}
-	return kept
 }

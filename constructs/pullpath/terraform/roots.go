@@ -1,4 +1,4 @@
-package main
+package terraform
 
 import (
 	"fmt"
@@ -13,7 +13,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// terraformRoots maps Terraform files (.tf, .tf.json; a folder stands for
+// Roots maps Terraform files (.tf, .tf.json; a folder stands for
 // itself) to the root modules that hold or call them, for the pre-commit
 // hook, which is given the changed files. The rule: a folder of *.tf files
 // under repo is a root module unless another folder under repo calls it as
@@ -21,7 +21,7 @@ import (
 // is then replaced by its callers, up to the roots. Hidden folders (.git,
 // .terraform) are not searched. The roots are returned sorted, as paths
 // relative to repo where they lie under it.
-func terraformRoots(files []string, repo string) ([]string, error) {
+func Roots(files []string, repo string) ([]string, error) {
 	repoAbs, err := filepath.Abs(repo)
 	if err != nil {
 		return nil, err
