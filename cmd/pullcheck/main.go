@@ -31,6 +31,13 @@
 // toolVersion and SARIF's tool.driver.version carry it too, except for a
 // (devel) build.
 //
+// pullcheck explain [-format text|json] MESSAGE (or - for standard input)
+// classifies a stopped task's message offline: the cause, the leg of the
+// pull path, the rules that find it and the fix (see the README's
+// Troubleshooting). It exits 0 when it knows the message, 1 when it does
+// not, and 2 with no message. A folder named explain is checked as
+// ./explain.
+//
 // Each service gets a verdict: private, internet, broken, undecided or
 // skipped (see the README). It exits 0 when nothing is broken, 1 when an
 // error finding is not acknowledged (or, with -require-private, when a
@@ -71,6 +78,9 @@ func (l *list) String() string     { return fmt.Sprint(*l) }
 func (l *list) Set(s string) error { *l = append(*l, s); return nil }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "explain" {
+		return explainCommand(args[1:], stdin, stdout, stderr)
+	}
 	flags := flag.NewFlagSet("pullcheck", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	format := flags.String("format", "text", "report format: text, json or sarif")
