@@ -19,6 +19,7 @@ type judgement struct {
 	outs     []string // what goes out
 	launch   string   // why the launch type is unknown
 	s3List   string   // the prefix list taken as S3's
+	assumed  []string // what the judgement took for granted, for why
 	// facts (see facts.go)
 	needs   []need
 	kms     []*Endpoint // kms endpoints that answer for the tasks' keys
@@ -35,6 +36,12 @@ func (j *judgement) unknown(piece, why string) {
 	u := piece + ": " + why
 	if !slices.Contains(j.unknowns, u) {
 		j.unknowns = append(j.unknowns, u)
+	}
+}
+
+func (j *judgement) assume(what string) {
+	if !slices.Contains(j.assumed, what) {
+		j.assumed = append(j.assumed, what)
 	}
 }
 
@@ -113,7 +120,7 @@ func (m *Model) judge(s *Service) *ServiceReport {
 			rep.Why += "; prefix list " + j.s3List + " taken as S3's"
 		}
 	}
-	for _, a := range s.In.Assumed {
+	for _, a := range append(slices.Clone(s.In.Assumed), j.assumed...) {
 		rep.Why += "; assuming " + a
 	}
 	return rep
