@@ -177,7 +177,7 @@ func (a *NetworkACL) decide(egress bool, port int, p aclPeer) Tri {
 	if a.EntriesWhy != "" {
 		return Unknown
 	}
-	allow, deny := false, false
+	allow, deny, decided := false, false, false
 	for _, e := range a.Entries {
 		if e.Why != "" {
 			allow, deny = true, true
@@ -203,10 +203,11 @@ func (a *NetworkACL) decide(egress bool, port int, p aclPeer) Tri {
 			deny = true
 		}
 		if m == Yes {
+			decided = true
 			break
 		}
 	}
-	if !allow && !deny {
+	if !decided {
 		deny = true // the implicit * rule
 	}
 	switch {

@@ -142,7 +142,7 @@ func (j *judgement) aclCheck(acl *NetworkACL, at *Subnet, egress bool, lo, hi in
 		j.unknown(piece, why)
 	case No:
 		msg := fmt.Sprintf("Network ACL %s of subnet %s (where %s) denies %s %s %s %s: ACLs are stateless and drop packets on every route, NAT or not, so %s", acl.Name(), at.Name(), who, dir, what, prep, l.peer.name, l.fails)
-		if !acl.Default && acl.Ext == "" && len(acl.Entries) == 0 {
+		if acl.Ext == "" && acl.EntriesWhy == "" && len(acl.Entries) == 0 {
 			msg += " (the ACL has no entries: only the implicit deny-all)"
 		}
 		j.find("PRIVATEPULL-NETWORK-ACL", "error", &acl.Node, msg, Change{Kind: AllowInNetworkACL, Egress: egress, Ports: ports, Peer: l.fix})
