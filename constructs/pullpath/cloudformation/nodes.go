@@ -231,6 +231,8 @@ func (c *cfnCtx) fill() {
 			c.attachPolicy(id, r.Type)
 		case "AWS::EC2::NetworkAcl", "AWS::EC2::NetworkAclEntry", "AWS::EC2::SubnetNetworkAclAssociation":
 			c.fillACL(id, r.Type)
+		case "AWS::EC2::VPCDHCPOptionsAssociation":
+			c.dhcpOptions(id)
 		case "AWS::ECS::ClusterCapacityProviderAssociations":
 			if cl, ok := c.node(c.prop(id, "Cluster")).(*pullpath.Cluster); ok {
 				cl.Strategy, cl.StrategyWhy = strategy(c.prop(id, "DefaultCapacityProviderStrategy"))

@@ -238,6 +238,7 @@ func (mp *tfMapper) fill() {
 		}
 	}
 	mp.fillACLs()
+	mp.fillDHCP()
 	mp.fillEndpoints()
 	mp.fillECS()
 	for _, in := range mp.of("aws_ecr_pull_through_cache_rule") {
