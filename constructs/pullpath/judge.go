@@ -12,6 +12,8 @@ type judgement struct {
 	s        *Service
 	vpc      *VPC
 	region   string // for messages: the region or REGION
+	home     string // the tasks' region when the set pins it, else ""
+	homeFrom string // what pinned it when the input does not give it
 	out      Tri    // whether the tasks have a way out to the internet
 	via      string // the way out, or why it is unknown
 	findings []*Finding
@@ -73,7 +75,11 @@ func (m *Model) judge(s *Service) *ServiceReport {
 		return rep
 	}
 	j.vpc = ServiceVPC(s)
-	j.region = s.In.Region
+	j.home = s.In.Region
+	if j.home == "" {
+		j.home, j.homeFrom = j.homeRegion()
+	}
+	j.region = j.home
 	if j.region == "" {
 		j.region = s.In.RegionHint
 	}
