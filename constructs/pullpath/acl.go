@@ -33,6 +33,9 @@ type ACLEntry struct {
 	// Why is non-empty when its number, direction or action cannot be
 	// read: it may come anywhere and do either.
 	Why string
+	// ExistsWhy is non-empty when the entry may not exist (a condition, a
+	// count the set cannot show): it may or may not match.
+	ExistsWhy string
 	// Proto is "-1" (all), "tcp", "udp", "icmp", a number, or "" when
 	// unknown.
 	Proto string
@@ -187,6 +190,9 @@ func (a *NetworkACL) decide(egress bool, port int, p aclPeer) Tri {
 			continue
 		}
 		m := And(protoTCP(e.Proto), p.match(e.CIDR, e.IPv6))
+		if e.ExistsWhy != "" {
+			m = And(m, Unknown)
+		}
 		if e.Proto == "tcp" || e.Proto == "6" {
 			if !e.PortsKnown {
 				m = And(m, Unknown)

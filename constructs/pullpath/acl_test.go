@@ -29,6 +29,8 @@ func TestACLPorts(t *testing.T) {
 		{"the whole ephemeral range", []ACLEntry{tcp(100, false, true, "0.0.0.0/0", 1024, 65535)}, false, 1024, 65535, s3, Yes, ""},
 		{"the Linux range only", []ACLEntry{tcp(100, false, true, "0.0.0.0/0", 32768, 61000)}, false, 1024, 65535, s3, Unknown, "1024-32767, 61001-65535"},
 		{"no ephemeral port", []ACLEntry{tcp(100, false, true, "0.0.0.0/0", 443, 443)}, false, 1024, 65535, s3, No, "1024-65535"},
+		{"a deny that may not exist", []ACLEntry{{Number: 50, Egress: true, Proto: "-1", CIDR: ParseCIDR("0.0.0.0/0"), ExistsWhy: "x"}, tcp(100, true, true, "0.0.0.0/0", 443, 443)}, true, 443, 443, s3, Unknown, "443 (cannot tell)"},
+		{"an allow that may not exist, then a deny", []ACLEntry{{Number: 50, Egress: true, Allow: true, Proto: "-1", CIDR: ParseCIDR("0.0.0.0/0"), ExistsWhy: "x"}}, true, 443, 443, s3, Unknown, "443 (cannot tell)"},
 		{"an entry whose number cannot be read", []ACLEntry{{Why: "x", Proto: "-1"}, tcp(100, true, true, "0.0.0.0/0", 443, 443)}, true, 443, 443, s3, Unknown, "443 (cannot tell)"},
 	}
 	for _, c := range cases {

@@ -137,7 +137,7 @@ func (j *judgement) aclCheck(acl *NetworkACL, at *Subnet, egress bool, lo, hi in
 			why = "the ACL does not allow ports " + gaps + " of the ephemeral range; Fargate does not document its range (AWS's ACL guide gives 32768-61000 for Linux, 49152-65535 for Windows)"
 		}
 		if why == "" {
-			why = "an entry the set cannot compare or read"
+			why = acl.unclear(egress, l.peer)
 		}
 		j.unknown(piece, why)
 	case No:
@@ -147,4 +147,24 @@ func (j *judgement) aclCheck(acl *NetworkACL, at *Subnet, egress bool, lo, hi in
 		}
 		j.find("PRIVATEPULL-NETWORK-ACL", "error", &acl.Node, msg, Change{Kind: AllowInNetworkACL, Egress: egress, Ports: ports, Peer: l.fix})
 	}
+}
+
+// unclear says which entry of one direction the set cannot read or compare.
+func (a *NetworkACL) unclear(egress bool, p aclPeer) string {
+	for _, e := range a.Entries {
+		switch {
+		case e.Why != "":
+			return e.Why
+		case e.Egress != egress:
+		case e.ExistsWhy != "":
+			return e.ExistsWhy
+		case e.Proto == "":
+			return "rule " + strconv.Itoa(e.Number) + " has a protocol the set cannot read"
+		case !e.PortsKnown:
+			return "rule " + strconv.Itoa(e.Number) + " has ports the set cannot read"
+		case p.match(e.CIDR, e.IPv6) == Unknown:
+			return "rule " + strconv.Itoa(e.Number) + " names the block " + e.CIDR.String() + ", which the set cannot compare with " + p.name
+		}
+	}
+	return "an entry the set cannot read or compare"
 }

@@ -81,7 +81,7 @@ func (c *cfnCtx) fillACL(id, typ string) {
 			e.CIDR = c.cidrOf(p["CidrBlock"])
 		}
 		if why := c.maybe[id]; why != "" {
-			whys = append(whys, why)
+			e.ExistsWhy = "entry " + id + ": " + why
 		}
 		if len(whys) > 0 {
 			e.Why = "entry " + id + ": " + strings.Join(whys, ", ")

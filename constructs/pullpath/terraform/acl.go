@@ -115,7 +115,7 @@ func (mp *tfMapper) fillACLs() {
 			e.Why = in.addr + ": its egress is unknown"
 		}
 		if w := in.sc.countWhy; w != "" {
-			e.Why = in.addr + " may exist zero or many times (" + w + ")"
+			e.ExistsWhy = in.addr + " may exist zero or many times (" + w + ")"
 		}
 		a.Entries = append(a.Entries, e)
 	}
