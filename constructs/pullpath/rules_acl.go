@@ -100,9 +100,9 @@ func (j *judgement) aclOf(sn *Subnet) *NetworkACL {
 	case sn.NetworkACLWhy != "":
 		j.unknown("network ACL of subnet "+sn.Name(), sn.NetworkACLWhy)
 	case sn.Ext != "":
-		j.assume("the network ACL of subnet " + sn.Name() + " (outside the set) allows the pull")
+		j.assume("the network ACLs of the subnets from outside the set allow the pull")
 	case sn.VPC != nil && sn.VPC.Ext != "":
-		j.assume("the default network ACL of VPC " + sn.VPC.Name() + " (outside the set) allows all")
+		j.assume("the default network ACL of " + sn.VPC.Name() + " (a VPC from outside the set) allows all")
 	default:
 		j.assume("the network ACL of subnet " + sn.Name() + " allows the pull")
 	}
