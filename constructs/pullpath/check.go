@@ -8,6 +8,7 @@ func (m *Model) Merge(f *Model) {
 	m.VPCs = append(m.VPCs, f.VPCs...)
 	m.Subnets = append(m.Subnets, f.Subnets...)
 	m.RouteTables = append(m.RouteTables, f.RouteTables...)
+	m.NetworkACLs = append(m.NetworkACLs, f.NetworkACLs...)
 	m.Endpoints = append(m.Endpoints, f.Endpoints...)
 	m.Groups = append(m.Groups, f.Groups...)
 	m.Services = append(m.Services, f.Services...)

@@ -77,6 +77,12 @@ const (
 	// AllowEgressToS3 lets the task groups send tcp/443 to the S3 prefix
 	// list.
 	AllowEgressToS3
+	// AllowInNetworkACL adds an allow entry to a network ACL: tcp ports
+	// Change.Ports to or from Change.Peer, outbound when Change.Egress.
+	AllowInNetworkACL
+	// ForwardToVPCResolver makes the VPC's custom DNS servers forward the
+	// endpoints' names to the VPC resolver, or goes back to AmazonProvidedDNS.
+	ForwardToVPCResolver
 )
 
 // Change is one fix for a dialect to word.
@@ -90,4 +96,10 @@ type Change struct {
 	Role string
 	// At is the resource the finding is on.
 	At *Node
+	// Egress, Ports and Peer describe the entry AllowInNetworkACL adds:
+	// its direction, its tcp port range ("443", "1024-65535") and the
+	// block it names.
+	Egress bool
+	Ports  string
+	Peer   string
 }

@@ -22,6 +22,8 @@ type need struct {
 type foreign struct {
 	c    *Container
 	host string
+	// region is the region of another region's private ECR, else "".
+	region string
 }
 
 // s3Route is what the set shows of the route of image layers to S3.
@@ -105,7 +107,15 @@ func (j *judgement) facts() {
 	}
 	for i := range j.needs {
 		n := &j.needs[i]
-		n.eps = j.m.endpointsIn(j.vpc, n.svc, false)
+		for _, e := range j.m.endpointsIn(j.vpc, n.svc, false) {
+			switch j.servesHome(e) {
+			case No:
+				continue // a cross-region endpoint serves another region
+			case Unknown:
+				j.unknown("region of endpoint "+e.ID, "its service region is "+e.ServiceRegion+" and the region of ECS service "+s.ID+" is unknown")
+			}
+			n.eps = append(n.eps, e)
+		}
 		for _, e := range n.eps {
 			switch e.PrivateDNS {
 			case Yes:
@@ -160,18 +170,18 @@ func (j *judgement) image(c *Container, ecrNeed *Tri) {
 			}
 			return
 		}
-		j.foreign = append(j.foreign, foreign{c, host})
+		j.foreign = append(j.foreign, foreign{c: c, host: host})
 		return
 	}
 	region := m[2]
 	if !strings.HasPrefix(region, "${") {
 		switch {
-		case j.s.In.Region == "":
+		case j.home == "":
 			if j.s.In.RegionHint != region {
 				j.unknown("registry of container "+c.Name, "the image is in ECR of "+region+", and the stack's region is unknown")
 			}
-		case region != j.s.In.Region:
-			j.foreign = append(j.foreign, foreign{c, host})
+		case region != j.home:
+			j.foreign = append(j.foreign, foreign{c: c, host: host, region: region})
 			return
 		}
 	}

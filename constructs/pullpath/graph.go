@@ -21,6 +21,9 @@ func (m *Model) finish() {
 		if sn.RouteTable != nil {
 			sn.RouteTable.Subnets = append(sn.RouteTable.Subnets, sn)
 		}
+		if sn.NetworkACL == nil && !sn.ACLAssociated && sn.NetworkACLWhy == "" && sn.VPC != nil {
+			sn.NetworkACL = sn.VPC.DefaultACL
+		}
 		if sn.VPC != nil && len(sn.VPC.CIDRs) == 1 && sn.CIDR.In == "" {
 			if b := sn.VPC.CIDRs[0]; b.P.IsValid() {
 				sn.CIDR.In = b.P.String()
@@ -29,6 +32,7 @@ func (m *Model) finish() {
 			}
 		}
 	}
+	m.sortACLs()
 	for _, g := range m.Groups {
 		if g.DefaultEgress && len(g.Egress) == 0 && g.EgressWhy == "" {
 			g.Egress = []*Rule{{Proto: "-1", PortsKnown: true, To: 65535, CIDR: ParseCIDR("0.0.0.0/0")}}

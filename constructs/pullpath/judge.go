@@ -12,6 +12,8 @@ type judgement struct {
 	s        *Service
 	vpc      *VPC
 	region   string // for messages: the region or REGION
+	home     string // the tasks' region when the set pins it, else ""
+	homeFrom string // what pinned it when the input does not give it
 	out      Tri    // whether the tasks have a way out to the internet
 	via      string // the way out, or why it is unknown
 	findings []*Finding
@@ -19,6 +21,7 @@ type judgement struct {
 	outs     []string // what goes out
 	launch   string   // why the launch type is unknown
 	s3List   string   // the prefix list taken as S3's
+	assumed  []string // what the judgement took for granted, for why
 	// facts (see facts.go)
 	needs   []need
 	kms     []*Endpoint // kms endpoints that answer for the tasks' keys
@@ -35,6 +38,12 @@ func (j *judgement) unknown(piece, why string) {
 	u := piece + ": " + why
 	if !slices.Contains(j.unknowns, u) {
 		j.unknowns = append(j.unknowns, u)
+	}
+}
+
+func (j *judgement) assume(what string) {
+	if !slices.Contains(j.assumed, what) {
+		j.assumed = append(j.assumed, what)
 	}
 }
 
@@ -66,7 +75,11 @@ func (m *Model) judge(s *Service) *ServiceReport {
 		return rep
 	}
 	j.vpc = ServiceVPC(s)
-	j.region = s.In.Region
+	j.home = s.In.Region
+	if j.home == "" {
+		j.home, j.homeFrom = j.homeRegion()
+	}
+	j.region = j.home
 	if j.region == "" {
 		j.region = s.In.RegionHint
 	}
@@ -113,7 +126,7 @@ func (m *Model) judge(s *Service) *ServiceReport {
 			rep.Why += "; prefix list " + j.s3List + " taken as S3's"
 		}
 	}
-	for _, a := range s.In.Assumed {
+	for _, a := range append(slices.Clone(s.In.Assumed), j.assumed...) {
 		rep.Why += "; assuming " + a
 	}
 	return rep

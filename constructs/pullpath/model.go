@@ -173,6 +173,14 @@ type VPC struct {
 	// MainRouteTable is the route table of subnets with no association;
 	// nil when unknown.
 	MainRouteTable *RouteTable
+	// DefaultACL is the network ACL of subnets with no ACL association;
+	// nil when unknown (a VPC from outside the set: assumed to allow all).
+	DefaultACL *NetworkACL
+	// DNSServers are the domain-name-servers of its DHCP options; nil for
+	// AmazonProvidedDNS (the default). DHCPWhy is non-empty when the DHCP
+	// options cannot be read.
+	DNSServers []string
+	DHCPWhy    string
 }
 
 // Subnet is a subnet.
@@ -186,6 +194,12 @@ type Subnet struct {
 	RouteTableWhy string
 	// Associated is true when an association names its route table.
 	Associated bool
+	// NetworkACL is its network ACL; nil when unknown (NetworkACLWhy) or
+	// not yet linked to the VPC's default ACL. ACLAssociated is true when
+	// an association names it.
+	NetworkACL    *NetworkACL
+	NetworkACLWhy string
+	ACLAssociated bool
 }
 
 // RouteTable is a route table.
@@ -229,6 +243,10 @@ type Endpoint struct {
 	// Service is the service's short name ("ecr.api", "s3"), "" when unknown;
 	// ServiceName is the name as written.
 	Service, ServiceName string
+	// ServiceRegion is the region of the service of a cross-region
+	// endpoint (ServiceRegion, service_region), "" when not set; unknown
+	// parts are ${...}.
+	ServiceRegion string
 	// Type is "Interface", "Gateway", another type, or "" when unknown.
 	Type string
 	// PrivateDNS is whether private DNS is on (interface endpoints).
@@ -341,8 +359,8 @@ type Container struct {
 	// ImageWhy is non-empty when the whole image is unknown.
 	Image, ImageWhy string
 	// LogDriver is the log driver, "" for none; LogGroup is the awslogs
-	// group's name (unknown parts ${...}).
-	LogDriver, LogGroup string
+	// group's name and LogRegion its awslogs-region (unknown parts ${...}).
+	LogDriver, LogGroup, LogRegion string
 	// Secrets are where its secrets come from.
 	Secrets []Secret
 }
@@ -401,6 +419,7 @@ type Model struct {
 	VPCs        []*VPC
 	Subnets     []*Subnet
 	RouteTables []*RouteTable
+	NetworkACLs []*NetworkACL
 	Endpoints   []*Endpoint
 	Groups      []*Group
 	Services    []*Service

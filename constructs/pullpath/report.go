@@ -29,6 +29,7 @@ var RuleDocs = map[string]string{
 	"PRIVATEPULL-EXECUTION-ROLE":     "the execution role may pull the image",
 	"PRIVATEPULL-IMAGE-REGISTRY":     "the image comes from a registry the tasks can reach",
 	"PRIVATEPULL-PULL-THROUGH-CACHE": "a pull through an ECR cache can import and reach upstream",
+	"PRIVATEPULL-NETWORK-ACL":        "the network ACLs of the task and endpoint subnets let the pull through both ways",
 }
 
 // HelpURI returns the help link of a rule.

@@ -14,6 +14,7 @@ var rules = []struct {
 	{"PRIVATEPULL-EXEC-ENDPOINT", endpointExists("PRIVATEPULL-EXEC-ENDPOINT")},
 	{"PRIVATEPULL-PRIVATE-DNS", (*judgement).privateDNS},
 	{"PRIVATEPULL-VPC-DNS", (*judgement).vpcDNS},
+	{"PRIVATEPULL-VPC-DNS", (*judgement).dhcpDNS},
 	{"PRIVATEPULL-ENDPOINT-EGRESS", (*judgement).endpointEgress},
 	{"PRIVATEPULL-ENDPOINT-INGRESS", (*judgement).endpointIngress},
 	{"PRIVATEPULL-ENDPOINT-POLICY", (*judgement).endpointPolicies},
@@ -25,4 +26,5 @@ var rules = []struct {
 	{"PRIVATEPULL-PULL-THROUGH-CACHE", (*judgement).pullThroughCache},
 	{"PRIVATEPULL-IMAGE-REGISTRY", (*judgement).imageRegistry},
 	{"PRIVATEPULL-PUBLIC-IP", (*judgement).publicIP},
+	{"PRIVATEPULL-NETWORK-ACL", (*judgement).networkACL},
 }

@@ -6,6 +6,10 @@ import "fmt"
 // Hub, ECR Public, another region's ECR, ...) has a way out to its registry.
 func (j *judgement) imageRegistry() {
 	for _, f := range j.foreign {
+		if f.region != "" {
+			j.otherRegion(f)
+			continue
+		}
 		switch j.out {
 		case No:
 			j.find("PRIVATEPULL-IMAGE-REGISTRY", "error", &j.s.Node,

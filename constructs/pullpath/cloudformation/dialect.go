@@ -50,6 +50,10 @@ func (dialect) Fix(c pullpath.Change) string {
 		return "add an AWS::EC2::VPCEndpoint com.amazonaws." + c.Region + ".s3 with VpcEndpointType Gateway and the task subnets' route tables in RouteTableIds"
 	case pullpath.AllowEgressToS3:
 		return "add an egress rule tcp/443 to the prefix list com.amazonaws." + c.Region + ".s3 (DestinationPrefixListId, e.g. from ec2.PrefixList.fromLookup or DescribeManagedPrefixLists)"
+	case pullpath.AllowInNetworkACL:
+		return fmt.Sprintf("add an AWS::EC2::NetworkAclEntry to the ACL: Egress %v, Protocol 6, PortRange %s, RuleAction allow, CidrBlock %s, with a RuleNumber lower than any entry that denies it", c.Egress, c.Ports, c.Peer)
+	case pullpath.ForwardToVPCResolver:
+		return "make the DomainNameServers of the AWS::EC2::DHCPOptions forward the endpoints' names to the VPC resolver (a Route 53 Resolver inbound endpoint), or set them to AmazonProvidedDNS"
 	}
 	return ""
 }

@@ -143,6 +143,9 @@ func (c *cfnCtx) fillTask(id string, x *pullpath.TaskDef) {
 			ct.LogDriver = pullpath.Show(lc["LogDriver"])
 			opts, _ := lc["Options"].(map[string]any)
 			ct.LogGroup = pullpath.Show(opts["awslogs-group"])
+			if opts["awslogs-region"] != nil {
+				ct.LogRegion = pullpath.Show(opts["awslogs-region"])
+			}
 		}
 		secrets, _ := cd["Secrets"].([]any)
 		for _, s := range secrets {

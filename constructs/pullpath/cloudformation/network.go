@@ -10,6 +10,12 @@ func (c *cfnCtx) fillEndpoint(id string, x *pullpath.Endpoint) {
 	x.VPC = c.vpc(c.prop(id, "VpcId"))
 	x.ServiceName = pullpath.Show(c.prop(id, "ServiceName"))
 	x.Service = pullpath.ServiceShortName(x.ServiceName)
+	if sr := c.prop(id, "ServiceRegion"); sr != nil {
+		x.ServiceRegion = pullpath.Show(sr)
+		if _, ok := sr.(string); !ok {
+			x.ServiceRegion = "${" + pullpath.WhyOf(sr) + "}"
+		}
+	}
 	switch t := c.prop(id, "VpcEndpointType").(type) {
 	case nil, noValue:
 		x.Type = "Gateway"

@@ -103,6 +103,7 @@ func (c *cfnCtx) create(id string, r *resource) {
 		v := &pullpath.VPC{Node: n}
 		main := &pullpath.RouteTable{Node: pullpath.Node{In: c.in, ID: id + " (main route table)", File: c.file, Line: n.Line}, VPC: v, Main: true}
 		v.MainRouteTable = main
+		c.defaultACL(v)
 		m.VPCs = append(m.VPCs, v)
 		m.RouteTables = append(m.RouteTables, main)
 		c.nodes[id] = v
@@ -110,6 +111,8 @@ func (c *cfnCtx) create(id string, r *resource) {
 		c.nodes[id] = pullpath.Add(&m.Subnets, &pullpath.Subnet{Node: n})
 	case "AWS::EC2::RouteTable":
 		c.nodes[id] = pullpath.Add(&m.RouteTables, &pullpath.RouteTable{Node: n})
+	case "AWS::EC2::NetworkAcl":
+		c.nodes[id] = pullpath.Add(&m.NetworkACLs, &pullpath.NetworkACL{Node: n})
 	case "AWS::EC2::VPCEndpoint":
 		c.nodes[id] = pullpath.Add(&m.Endpoints, &pullpath.Endpoint{Node: n})
 	case "AWS::EC2::SecurityGroup":
@@ -226,6 +229,10 @@ func (c *cfnCtx) fill() {
 			}
 		case "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy":
 			c.attachPolicy(id, r.Type)
+		case "AWS::EC2::NetworkAcl", "AWS::EC2::NetworkAclEntry", "AWS::EC2::SubnetNetworkAclAssociation":
+			c.fillACL(id, r.Type)
+		case "AWS::EC2::VPCDHCPOptionsAssociation":
+			c.dhcpOptions(id)
 		case "AWS::ECS::ClusterCapacityProviderAssociations":
 			if cl, ok := c.node(c.prop(id, "Cluster")).(*pullpath.Cluster); ok {
 				cl.Strategy, cl.StrategyWhy = strategy(c.prop(id, "DefaultCapacityProviderStrategy"))

@@ -125,6 +125,7 @@ func TestEveryRuleBreaksAndPasses(t *testing.T) {
 		"PRIVATEPULL-PULL-THROUGH-CACHE": {v + "cache-not-granted.json", v + "cache-nat.yaml"},
 		"PRIVATEPULL-IMAGE-REGISTRY":     {v + "dockerhub-isolated.json", v + "dockerhub-nat.yaml"},
 		"PRIVATEPULL-PUBLIC-IP":          {v + "public-ip-igw.json", v + "private.json"},
+		"PRIVATEPULL-NETWORK-ACL":        {v + "acl-egress-vpc-only.yaml", v + "acl-pass.yaml"},
 	}
 	for id := range pullpath.RuleDocs {
 		if _, ok := cases[id]; !ok {

@@ -50,6 +50,14 @@ func (dialect) Fix(c pullpath.Change) string {
 		return "add an aws_vpc_endpoint com.amazonaws." + c.Region + ".s3 (vpc_endpoint_type = \"Gateway\") with the task subnets' route tables in route_table_ids"
 	case pullpath.AllowEgressToS3:
 		return "add egress { from_port = 443, to_port = 443, protocol = \"tcp\", prefix_list_ids = [data.aws_prefix_list.s3.id] }"
+	case pullpath.AllowInNetworkACL:
+		dir := "ingress"
+		if c.Egress {
+			dir = "egress"
+		}
+		return fmt.Sprintf("add an %s rule to the ACL (an %s block, or an aws_network_acl_rule with egress = %v): protocol = \"tcp\", ports %s, action = \"allow\", cidr_block = %s, with a rule number lower than any rule that denies it", dir, dir, c.Egress, c.Ports, c.Peer)
+	case pullpath.ForwardToVPCResolver:
+		return "make the domain_name_servers of the aws_vpc_dhcp_options forward the endpoints' names to the VPC resolver (a Route 53 Resolver inbound endpoint), or set them to [\"AmazonProvidedDNS\"]"
 	}
 	return ""
 }

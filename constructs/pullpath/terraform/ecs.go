@@ -280,6 +280,7 @@ func (mp *tfMapper) containers(s, why string) ([]*pullpath.Container, string) {
 			c.LogDriver, _ = lc["logDriver"].(string)
 			opts, _ := lc["options"].(map[string]any)
 			c.LogGroup, _ = opts["awslogs-group"].(string)
+			c.LogRegion, _ = opts["awslogs-region"].(string)
 		}
 		if ss, ok := d["secrets"].([]any); ok {
 			for _, x := range ss {

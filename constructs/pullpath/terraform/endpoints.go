@@ -78,6 +78,13 @@ func (mp *tfMapper) fillEndpoints() {
 		e.VPC = mp.vpc(s)
 		e.ServiceName, _ = mp.str(in, "service_name")
 		e.Service = tfServiceShort(e.ServiceName)
+		if r.has(it, "service_region") {
+			if sr, why := mp.str(in, "service_region"); why != "" {
+				e.ServiceRegion = "${" + why + "}"
+			} else {
+				e.ServiceRegion = sr
+			}
+		}
 		if t, why := mp.str(in, "vpc_endpoint_type"); why != "" {
 			e.Type = ""
 		} else if t == "" {

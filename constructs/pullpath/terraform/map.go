@@ -229,6 +229,10 @@ func (mp *tfMapper) create() {
 			t := &pullpath.RouteTable{Node: n, Main: in.res.typ == "aws_default_route_table"}
 			mp.m.RouteTables = append(mp.m.RouteTables, t)
 			node = t
+		case "aws_network_acl", "aws_default_network_acl":
+			a := &pullpath.NetworkACL{Node: n}
+			mp.m.NetworkACLs = append(mp.m.NetworkACLs, a)
+			node = a
 		case "aws_vpc_endpoint":
 			e := &pullpath.Endpoint{Node: n}
 			mp.m.Endpoints = append(mp.m.Endpoints, e)

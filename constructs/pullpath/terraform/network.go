@@ -237,6 +237,8 @@ func (mp *tfMapper) fill() {
 			g.EgressWhy, g.IngressWhy = in.addr+": its type is unknown", in.addr+": its type is unknown"
 		}
 	}
+	mp.fillACLs()
+	mp.fillDHCP()
 	mp.fillEndpoints()
 	mp.fillECS()
 	for _, in := range mp.of("aws_ecr_pull_through_cache_rule") {
