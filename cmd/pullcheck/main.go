@@ -24,6 +24,7 @@ import (
 	"strings"
 
 	"github.com/privatepull/privatepull/constructs/pullpath"
+	"github.com/privatepull/privatepull/constructs/pullpath/aws/snapshot"
 	"github.com/privatepull/privatepull/constructs/pullpath/cloudformation"
 	"github.com/privatepull/privatepull/constructs/pullpath/load"
 	"github.com/privatepull/privatepull/constructs/pullpath/terraform"
@@ -35,6 +36,7 @@ import (
 // more entry here.
 func readers(vars, varFiles []string) []pullpath.Reader {
 	return []pullpath.Reader{
+		snapshot.NewReader(),
 		cloudformation.NewReader(nil),
 		terraform.NewReader(terraform.Options{Vars: vars, VarFiles: varFiles, Env: os.Environ()}),
 	}

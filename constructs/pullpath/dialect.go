@@ -77,6 +77,9 @@ const (
 	// AllowEgressToS3 lets the task groups send tcp/443 to the S3 prefix
 	// list.
 	AllowEgressToS3
+	// PushImage pushes the missing tag or digest Change.Image to its
+	// repository, or points the task definition at one that exists.
+	PushImage
 )
 
 // Change is one fix for a dialect to word.
@@ -88,6 +91,8 @@ type Change struct {
 	Service string
 	// Role is the execution role's id (GrantExecutionRole).
 	Role string
+	// Image is the image reference (PushImage).
+	Image string
 	// At is the resource the finding is on.
 	At *Node
 }

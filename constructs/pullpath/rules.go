@@ -25,4 +25,5 @@ var rules = []struct {
 	{"PRIVATEPULL-PULL-THROUGH-CACHE", (*judgement).pullThroughCache},
 	{"PRIVATEPULL-IMAGE-REGISTRY", (*judgement).imageRegistry},
 	{"PRIVATEPULL-PUBLIC-IP", (*judgement).publicIP},
+	{"PRIVATEPULL-IMAGE-MISSING", (*judgement).imageMissing},
 }

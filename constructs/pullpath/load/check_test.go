@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"github.com/privatepull/privatepull/constructs/pullpath"
+	"github.com/privatepull/privatepull/constructs/pullpath/aws/snapshot"
 	"io"
 	"os"
 	"path/filepath"
@@ -295,5 +296,5 @@ func TestAnImportNamedByAStackParameterLinksTheSet(t *testing.T) {
 
 // opts are the options pullcheck uses, with stdin for "-".
 func opts(stdin io.Reader) Options {
-	return Options{Stdin: stdin, Readers: []pullpath.Reader{cloudformation.NewReader(nil), terraform.NewReader(terraform.Options{})}}
+	return Options{Stdin: stdin, Readers: []pullpath.Reader{snapshot.NewReader(), cloudformation.NewReader(nil), terraform.NewReader(terraform.Options{})}}
 }

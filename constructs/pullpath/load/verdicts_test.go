@@ -124,6 +124,7 @@ func TestEveryRuleBreaksAndPasses(t *testing.T) {
 		"PRIVATEPULL-PULL-THROUGH-CACHE": {v + "cache-not-granted.json", v + "cache-nat.yaml"},
 		"PRIVATEPULL-IMAGE-REGISTRY":     {v + "dockerhub-isolated.json", v + "dockerhub-nat.yaml"},
 		"PRIVATEPULL-PUBLIC-IP":          {v + "public-ip-igw.json", v + "private.json"},
+		"PRIVATEPULL-IMAGE-MISSING":      {v + "aws-image-missing.snapshot.json", v + "aws-writeup-fixed.snapshot.json"},
 	}
 	for id := range pullpath.RuleDocs {
 		if _, ok := cases[id]; !ok {
