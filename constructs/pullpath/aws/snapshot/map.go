@@ -57,6 +57,9 @@ func Model(s *Snapshot) *pullpath.Model {
 			in.Hidden = append(in.Hidden, x.Why())
 		case "ecr:DescribePullThroughCacheRules":
 			in.Unknowns = append(in.Unknowns, "pull-through cache rules: "+x.Why())
+		case "ec2:DescribeVpcAttribute", "ec2:DescribeDhcpOptions", "ec2:DescribeNetworkAcls":
+			// the model keeps no reason on these pieces: every service says it
+			in.Unknowns = append(in.Unknowns, strings.TrimPrefix(x.What, "the ")+": "+x.Why())
 		}
 	}
 	return mp.m
