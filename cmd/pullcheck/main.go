@@ -52,6 +52,9 @@ func (l *list) String() string     { return fmt.Sprint(*l) }
 func (l *list) Set(s string) error { *l = append(*l, s); return nil }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "aws" {
+		return runAWS(args[1:], stdout, stderr) // a folder named aws is ./aws
+	}
 	flags := flag.NewFlagSet("pullcheck", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	format := flags.String("format", "text", "report format: text, json or sarif")

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/privatepull/privatepull/constructs/pullpath/aws/awstest"
 	"github.com/privatepull/privatepull/constructs/pullpath/aws/snapshot"
 )
 
@@ -55,15 +56,15 @@ func accountOf(b *testing.B, n int) *snapshot.Snapshot {
 func BenchmarkRead50ms(b *testing.B) {
 	for _, n := range []int{1, 10, 30, 100} {
 		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
-			f := newFake(b, accountOf(b, n))
-			f.latency = 50 * time.Millisecond
+			f := awstest.New(b, accountOf(b, n))
+			f.Latency = 50 * time.Millisecond
 			for b.Loop() {
-				if _, err := Read(context.Background(), f.config(), Options{}); err != nil {
+				if _, err := Read(context.Background(), f.Config(), Options{}); err != nil {
 					b.Fatal(err)
 				}
 			}
 			total := 0
-			for _, c := range f.calls {
+			for _, c := range f.Calls() {
 				total += c
 			}
 			b.ReportMetric(float64(total)/float64(b.N), "calls/op")

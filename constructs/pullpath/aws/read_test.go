@@ -1,6 +1,7 @@
 package aws
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"regexp"
@@ -9,8 +10,19 @@ import (
 	"testing"
 
 	"github.com/privatepull/privatepull/constructs/pullpath"
+	"github.com/privatepull/privatepull/constructs/pullpath/aws/awstest"
 	"github.com/privatepull/privatepull/constructs/pullpath/aws/snapshot"
 )
+
+// read reads the fake account with the reader.
+func read(t testing.TB, f *awstest.Server, opts Options) *snapshot.Snapshot {
+	t.Helper()
+	s, err := Read(context.Background(), f.Config(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
 
 const fixtures = "../testdata/verdicts/"
 
@@ -51,8 +63,8 @@ func TestReadsEachAccountLikeItsSnapshot(t *testing.T) {
 	for _, name := range []string{"aws-default-app", "aws-writeup-broken", "aws-writeup-fixed", "aws-nat", "aws-image-missing", "aws-30-services"} {
 		t.Run(name, func(t *testing.T) {
 			acct := account(t, name)
-			f := newFake(t, acct)
-			got := f.read(t, Options{})
+			f := awstest.New(t, acct)
+			got := read(t, f, Options{})
 			want, _ := verdicts(acct)
 			have, rep := verdicts(got)
 			if len(have) == 0 || !mapsEqual(have, want) {
@@ -83,8 +95,8 @@ func mapsEqual(a, b map[string]string) bool {
 // endpoint states, the main route table, prefix-list entries, and never
 // an environment value.
 func TestReadKeepsTheAPIShapes(t *testing.T) {
-	f := newFake(t, account(t, "aws-default-app"))
-	s := f.read(t, Options{})
+	f := awstest.New(t, account(t, "aws-default-app"))
+	s := read(t, f, Options{})
 	raw, err := snapshot.Encode(s)
 	if err != nil {
 		t.Fatal(err)
@@ -114,12 +126,12 @@ func TestReadKeepsTheAPIShapes(t *testing.T) {
 // error: EC2 answers UnauthorizedOperation, IAM AccessDenied, ECR
 // AccessDeniedException.
 func TestDeniedReadsBecomeUnknowns(t *testing.T) {
-	f := newFake(t, account(t, "aws-writeup-fixed"))
-	f.deny["iam:ListAttachedRolePolicies"] = true
-	f.deny["ec2:DescribeRouteTables"] = true
-	f.deny["ecr:DescribeImages"] = true
-	f.deny["ecr:DescribePullThroughCacheRules"] = true
-	s := f.read(t, Options{})
+	f := awstest.New(t, account(t, "aws-writeup-fixed"))
+	f.Deny["iam:ListAttachedRolePolicies"] = true
+	f.Deny["ec2:DescribeRouteTables"] = true
+	f.Deny["ecr:DescribeImages"] = true
+	f.Deny["ecr:DescribePullThroughCacheRules"] = true
+	s := read(t, f, Options{})
 	var actions []string
 	for _, d := range s.Denied {
 		actions = append(actions, d.Action)
@@ -150,16 +162,16 @@ func TestDeniedReadsBecomeUnknowns(t *testing.T) {
 // until they succeed: EC2's RequestLimitExceeded (HTTP 503), ECS's
 // ThrottlingException, IAM's Throttling.
 func TestThrottlingThenSuccess(t *testing.T) {
-	f := newFake(t, account(t, "aws-writeup-fixed"))
-	f.throttle["ec2:DescribeRouteTables"] = 2
-	f.throttle["ecs:DescribeServices"] = 1
-	f.throttle["iam:ListRolePolicies"] = 1
-	s := f.read(t, Options{})
+	f := awstest.New(t, account(t, "aws-writeup-fixed"))
+	f.Throttle["ec2:DescribeRouteTables"] = 2
+	f.Throttle["ecs:DescribeServices"] = 1
+	f.Throttle["iam:ListRolePolicies"] = 1
+	s := read(t, f, Options{})
 	if got, _ := verdicts(s); got["app/app"] != "private " {
 		t.Errorf("verdicts %v", got)
 	}
-	if f.count("ec2:DescribeRouteTables") != 3 || f.count("ecs:DescribeServices") != 2 || f.count("iam:ListRolePolicies") != 2 {
-		t.Errorf("calls %v", f.calls)
+	if f.Count("ec2:DescribeRouteTables") != 3 || f.Count("ecs:DescribeServices") != 2 || f.Count("iam:ListRolePolicies") != 2 {
+		t.Errorf("calls %v", f.Calls())
 	}
 }
 
@@ -168,14 +180,14 @@ func TestThrottlingThenSuccess(t *testing.T) {
 // route tables (3) and the rules (5) of the default app take many pages.
 func TestPaginationUntilTheTokenIsGone(t *testing.T) {
 	acct := account(t, "aws-default-app")
-	f := newFake(t, acct)
-	f.page, f.emptyFirst = 1, true
-	s := f.read(t, Options{})
+	f := awstest.New(t, acct)
+	f.Page, f.EmptyFirst = 1, true
+	s := read(t, f, Options{})
 	if len(s.EC2.RouteTables) != 3 || len(s.EC2.SecurityGroupRules) != 5 || len(s.EC2.SecurityGroups) != 4 {
 		t.Errorf("read %d route tables, %d rules, %d groups", len(s.EC2.RouteTables), len(s.EC2.SecurityGroupRules), len(s.EC2.SecurityGroups))
 	}
-	if f.count("ec2:DescribeRouteTables") != 1+3 || f.count("ec2:DescribeSecurityGroupRules") != 1+5 {
-		t.Errorf("calls %v", f.calls)
+	if f.Count("ec2:DescribeRouteTables") != 1+3 || f.Count("ec2:DescribeSecurityGroupRules") != 1+5 {
+		t.Errorf("calls %v", f.Calls())
 	}
 	if got, _ := verdicts(s); len(got) != 1 || !strings.HasPrefix(got["PrivatePull-ServiceCluster572F72F1-Xk2Lq9/PrivatePull-Service9571FDD8-Bn3Rt7"], "private") {
 		t.Errorf("verdicts %v", got)
@@ -185,14 +197,14 @@ func TestPaginationUntilTheTokenIsGone(t *testing.T) {
 // The flags narrow the read: named clusters are not listed, named services
 // are described without listing.
 func TestClustersAndServicesNarrowTheRead(t *testing.T) {
-	f := newFake(t, account(t, "aws-30-services"))
-	s := f.read(t, Options{Clusters: []string{"cluster-1"}, Services: []string{"svc-12", "svc-13"}})
+	f := awstest.New(t, account(t, "aws-30-services"))
+	s := read(t, f, Options{Clusters: []string{"cluster-1"}, Services: []string{"svc-12", "svc-13"}})
 	got, _ := verdicts(s)
 	if len(got) != 2 || got["cluster-1/svc-12"] == "" || got["cluster-1/svc-13"] == "" {
 		t.Errorf("verdicts %v", got)
 	}
-	if f.count("ecs:ListClusters") != 0 || f.count("ecs:ListServices") != 0 || f.count("ecs:DescribeTaskDefinition") != 2 {
-		t.Errorf("calls %v", f.calls)
+	if f.Count("ecs:ListClusters") != 0 || f.Count("ecs:ListServices") != 0 || f.Count("ecs:DescribeTaskDefinition") != 2 {
+		t.Errorf("calls %v", f.Calls())
 	}
 }
 
@@ -200,8 +212,8 @@ func TestClustersAndServicesNarrowTheRead(t *testing.T) {
 // one VPC and 3 execution roles (one inline policy each), the calls follow
 // the README's formula, per API.
 func TestCallsFollowTheFormula(t *testing.T) {
-	f := newFake(t, account(t, "aws-30-services"))
-	f.read(t, Options{})
+	f := awstest.New(t, account(t, "aws-30-services"))
+	read(t, f, Options{})
 	const C, T, R, V, P, E, I, M = 3, 30, 30, 1, 1, 3, 1, 0
 	perCluster := []int{10, 10, 10}
 	listServices, describeServices := 0, 0
@@ -221,12 +233,12 @@ func TestCallsFollowTheFormula(t *testing.T) {
 	}
 	total := 0
 	for _, o := range Operations {
-		if got := f.count(o.Action); got != want[o.Action] {
+		if got := f.Count(o.Action); got != want[o.Action] {
 			t.Errorf("%s: %d calls, want %d", o.Action, got, want[o.Action])
 		}
-		total += f.count(o.Action)
+		total += f.Count(o.Action)
 	}
-	for action := range f.calls {
+	for action := range f.Calls() {
 		if !known(action) {
 			t.Errorf("%s called, not in Operations", action)
 		}

@@ -1,11 +1,14 @@
-package aws
+// Package awstest is a fake AWS account for tests: one httptest server on
+// 127.0.0.1 that answers the pull-path reader's calls from a snapshot, in
+// each service's own wire protocol, and counts them.
+package awstest
 
 import (
-	"context"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -24,41 +27,53 @@ import (
 	"github.com/privatepull/privatepull/constructs/pullpath/aws/snapshot"
 )
 
-// fake is an AWS account behind one httptest server on 127.0.0.1: it
+// Server is an AWS account behind one httptest server on 127.0.0.1: it
 // answers the reader's calls from a snapshot in each service's own wire
 // protocol (EC2's query XML, IAM's and STS's query XML, ECS's and ECR's
 // JSON 1.1), shaped after the API reference's examples, and counts them.
-type fake struct {
+type Server struct {
 	acct *snapshot.Snapshot
-	// deny refuses these actions (UnauthorizedOperation on EC2,
+	// Deny refuses these actions (UnauthorizedOperation on EC2,
 	// AccessDenied on IAM, AccessDeniedException on ECS and ECR).
-	deny map[string]bool
-	// throttle answers the first n calls of an action with a throttling
+	Deny map[string]bool
+	// Throttle answers the first n calls of an action with a throttling
 	// error.
-	throttle map[string]int
-	// page is how many items an EC2 page holds (0: all); with emptyFirst
+	Throttle map[string]int
+	// Page is how many items an EC2 page holds (0: all); with EmptyFirst
 	// every EC2 listing starts with an empty page that carries a token, as
 	// EC2 may when filters apply.
-	page       int
-	emptyFirst bool
-	// latency delays every answer.
-	latency time.Duration
+	Page       int
+	EmptyFirst bool
+	// Latency delays every answer.
+	Latency time.Duration
 
 	mu    sync.Mutex
 	calls map[string]int // by action, retries included
 	srv   *httptest.Server
 }
 
-func newFake(t testing.TB, acct *snapshot.Snapshot) *fake {
-	f := &fake{acct: acct, deny: map[string]bool{}, throttle: map[string]int{}, calls: map[string]int{}}
+// New starts a server that answers as account acct; t closes it at the
+// end of the test.
+func New(t testing.TB, acct *snapshot.Snapshot) *Server {
+	f := &Server{acct: acct, Deny: map[string]bool{}, Throttle: map[string]int{}, calls: map[string]int{}}
 	f.srv = httptest.NewServer(f)
 	t.Cleanup(f.srv.Close)
 	return f
 }
 
-// config is an SDK config that sends every client to the fake, with
+// URL is the server's address, for AWS_ENDPOINT_URL.
+func (f *Server) URL() string { return f.srv.URL }
+
+// Calls are the calls made so far, by action, retries included.
+func (f *Server) Calls() map[string]int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return maps.Clone(f.calls)
+}
+
+// Config is an SDK config that sends every client to the fake, with
 // static credentials and a standard retryer that does not wait.
-func (f *fake) config() aws.Config {
+func (f *Server) Config() aws.Config {
 	return aws.Config{
 		Region:       f.acct.Region,
 		BaseEndpoint: aws.String(f.srv.URL),
@@ -73,15 +88,17 @@ func (f *fake) config() aws.Config {
 	}
 }
 
-func (f *fake) count(action string) int {
+// Count is how many calls of action were made, retries included.
+func (f *Server) Count(action string) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.calls[action]
 }
 
-func (f *fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if f.latency > 0 {
-		time.Sleep(f.latency)
+// ServeHTTP answers one call.
+func (f *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if f.Latency > 0 {
+		time.Sleep(f.Latency)
 	}
 	body, _ := io.ReadAll(r.Body)
 	if target := r.Header.Get("X-Amz-Target"); target != "" {
@@ -96,12 +113,12 @@ func (f *fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // refuse answers a denied or throttled call; true when it did.
-func (f *fake) refuse(action string, deny func(), throttle func()) bool {
+func (f *Server) refuse(action string, deny func(), throttle func()) bool {
 	f.mu.Lock()
 	f.calls[action]++
-	denied, throttled := f.deny[action], f.throttle[action] > 0
+	denied, throttled := f.Deny[action], f.Throttle[action] > 0
 	if throttled {
-		f.throttle[action]--
+		f.Throttle[action]--
 	}
 	f.mu.Unlock()
 	switch {
@@ -117,7 +134,7 @@ func (f *fake) refuse(action string, deny func(), throttle func()) bool {
 
 // --- JSON 1.1 (ECS, ECR)
 
-func (f *fake) json(w http.ResponseWriter, action string, body []byte) {
+func (f *Server) json(w http.ResponseWriter, action string, body []byte) {
 	jerr := func(status int, typ, msg string) {
 		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 		w.Header().Set("X-Amzn-ErrorType", typ)
@@ -336,7 +353,7 @@ func filterValues(form url.Values, name string) []string {
 	return out
 }
 
-func (f *fake) query(w http.ResponseWriter, svc, op string, form url.Values) {
+func (f *Server) query(w http.ResponseWriter, svc, op string, form url.Values) {
 	action := svc + ":" + op
 	xmlOut := func(status int, e xe) {
 		var b strings.Builder
@@ -448,8 +465,8 @@ func (f *fake) query(w http.ResponseWriter, svc, op string, form url.Values) {
 }
 
 // ec2 answers one EC2 call, paging its list: the first page is empty and
-// carries a token, then f.page items a page.
-func (f *fake) ec2(op string, form url.Values) (xe, string) {
+// carries a token, then f.Page items a page.
+func (f *Server) ec2(op string, form url.Values) (xe, string) {
 	e := &f.acct.EC2
 	vpcIDs := filterValues(form, "vpc-id")
 	inVPC := func(id string) bool { return slices.Contains(vpcIDs, id) }
@@ -597,31 +614,21 @@ func (f *fake) ec2(op string, form url.Values) (xe, string) {
 	default:
 		return xe{}, "unknown operation " + op
 	}
-	// the first page may be empty, with a token; then f.page items a page
+	// the first page may be empty, with a token; then f.Page items a page
 	tok := form.Get("NextToken")
-	if tok == "" && f.emptyFirst {
+	if tok == "" && f.EmptyFirst {
 		return x(op+"Response", x(listName), x("nextToken", "p0")), ""
 	}
 	start, _ := strconv.Atoi(strings.TrimPrefix(tok, "p"))
 	end := len(items)
-	if f.page > 0 && start+f.page < end {
-		end = start + f.page
+	if f.Page > 0 && start+f.Page < end {
+		end = start + f.Page
 	}
 	out := x(op+"Response", x(listName, items[min(start, len(items)):end]))
 	if end < len(items) {
 		out.kids = append(out.kids, x("nextToken", "p"+strconv.Itoa(end)))
 	}
 	return out, ""
-}
-
-// read reads the fake account with the reader.
-func (f *fake) read(t testing.TB, opts Options) *snapshot.Snapshot {
-	t.Helper()
-	s, err := Read(context.Background(), f.config(), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
 }
 
 // iamEncode URL-encodes a policy document as IAM sends it (a fixture may
