@@ -60,7 +60,8 @@ func verdicts(s *snapshot.Snapshot) (map[string]string, *pullpath.Report) {
 // its hand-written snapshot gives: every operation answers in its own
 // wire protocol, and the verdicts are the same.
 func TestReadsEachAccountLikeItsSnapshot(t *testing.T) {
-	for _, name := range []string{"aws-default-app", "aws-writeup-broken", "aws-writeup-fixed", "aws-nat", "aws-image-missing", "aws-30-services"} {
+	for _, name := range []string{"aws-default-app", "aws-writeup-broken", "aws-writeup-fixed", "aws-nat", "aws-image-missing", "aws-30-services",
+		"aws-dhcp-custom", "aws-private-dns-off", "aws-endpoint-ingress", "aws-public-ip"} {
 		t.Run(name, func(t *testing.T) {
 			acct := account(t, name)
 			f := awstest.New(t, acct)

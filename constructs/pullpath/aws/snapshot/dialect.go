@@ -23,8 +23,9 @@ type dialect struct {
 	region   string
 	s3List   string // the region's S3 prefix list, "" when not read
 	services map[*pullpath.Node]*serviceIDs
-	taskRole map[*pullpath.Node]string // task definition to execution role name
-	gateways map[string][]string       // VPC id to its S3 gateway endpoints
+	taskRole map[*pullpath.Node]string   // task definition to execution role name
+	gateways map[string][]string         // VPC id to its S3 gateway endpoints
+	epGroups map[*pullpath.Node][]string // interface endpoint to its security groups
 }
 
 func (d *dialect) cli(service, op string, args ...string) string {
@@ -68,8 +69,12 @@ func (d *dialect) Fix(c pullpath.Change) string {
 		return d.cli("ec2", "authorize-security-group-egress", "--group-id", group,
 			"--ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,UserIdGroupPairs=[{GroupId=<the endpoints' security group>}]'")
 	case pullpath.AllowIngressFromTasks:
-		return "admit tcp/443 from the task security group on each security group of " + at + ": " +
-			d.cli("ec2", "authorize-security-group-ingress", "--group-id <the endpoint's group>", "--ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,UserIdGroupPairs=[{GroupId=<the task group>}]'")
+		eg := "<the endpoint's group>"
+		if gs := d.epGroups[c.At]; len(gs) > 0 {
+			eg = gs[0]
+		}
+		return "admit tcp/443 from the task security group on a security group of " + at + ": " +
+			d.cli("ec2", "authorize-security-group-ingress", "--group-id", eg, "--ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,UserIdGroupPairs=[{GroupId=<the task group>}]'")
 	case pullpath.AllowPullInEndpointPolicy:
 		return "allow ecr:GetAuthorizationToken on * and ecr:BatchGetImage, ecr:GetDownloadUrlForLayer on the repositories, or reset the policy: " +
 			d.cli("ec2", "modify-vpc-endpoint", "--vpc-endpoint-id", at, "--reset-policy")

@@ -31,7 +31,7 @@ type mapper struct {
 // Model maps snapshot s into a model of one input, aws://ACCOUNT/REGION.
 func Model(s *Snapshot) *pullpath.Model {
 	d := &dialect{account: s.Account, region: s.Region, services: map[*pullpath.Node]*serviceIDs{},
-		taskRole: map[*pullpath.Node]string{}, gateways: map[string][]string{}}
+		taskRole: map[*pullpath.Node]string{}, gateways: map[string][]string{}, epGroups: map[*pullpath.Node][]string{}}
 	in := &pullpath.Input{Path: Path(s.Account, s.Region), Dialect: d, Account: s.Account, Region: s.Region}
 	mp := &mapper{s: s, m: &pullpath.Model{Inputs: []*pullpath.Input{in}}, in: in, d: d,
 		denied: map[string][]Denied{}, vpcs: map[string]*pullpath.VPC{}, subs: map[string]*pullpath.Subnet{},
@@ -214,6 +214,7 @@ func (mp *mapper) network() {
 			g.Ingress = append(g.Ingress, x)
 		}
 	}
+	mp.s3Blocks()
 	for _, ep := range e.VpcEndpoints {
 		if ep.State != "" && !strings.EqualFold(ep.State, "available") {
 			continue // EC2 writes "available" in lowercase; pending, failed or deleted ones serve nothing
@@ -223,6 +224,7 @@ func (mp *mapper) network() {
 			PrivateDNS: pullpath.TriOf(ep.PrivateDnsEnabled)})
 		for _, g := range ep.Groups {
 			x.Groups = append(x.Groups, mp.group(g.GroupId))
+			mp.d.epGroups[&x.Node] = append(mp.d.epGroups[&x.Node], g.GroupId)
 		}
 		for _, id := range ep.SubnetIds {
 			x.Subnets = append(x.Subnets, mp.subnet(id))
@@ -239,6 +241,47 @@ func (mp *mapper) network() {
 		}
 		if ep.PolicyDocument != "" {
 			x.Policy = policy("the policy of "+ep.VpcEndpointId, ep.PolicyDocument)
+		}
+	}
+}
+
+// s3Blocks keeps what the live account shows of S3's real ranges: a group
+// whose tcp/443 egress CIDR rules cover every block of the region's S3
+// prefix list reaches S3 as a rule to the list would, so it gets that rule
+// too (its id names the rules it stands for).
+func (mp *mapper) s3Blocks() {
+	var s3 PrefixList
+	for _, pl := range mp.s.EC2.PrefixLists {
+		if pl.PrefixListName == "com.amazonaws."+mp.s.Region+".s3" {
+			s3 = pl
+		}
+	}
+	if len(s3.Entries) == 0 {
+		return
+	}
+	for _, g := range mp.m.Groups {
+		if slices.ContainsFunc(g.Egress, func(r *pullpath.Rule) bool { return r.PrefixList != "" }) {
+			continue
+		}
+		var by []string
+		covered := true
+		for _, en := range s3.Entries {
+			block := pullpath.ParseCIDR(en.Cidr)
+			i := slices.IndexFunc(g.Egress, func(r *pullpath.Rule) bool {
+				tcp443 := r.Proto == "-1" || (r.Proto == "tcp" && r.From <= 443 && 443 <= r.To)
+				return tcp443 && r.CIDR.P.IsValid() && r.CIDR.P.Bits() > 0 && block.P.IsValid() && r.CIDR.Covers(block) == pullpath.Yes
+			})
+			if i < 0 {
+				covered = false
+				break
+			}
+			if !slices.Contains(by, g.Egress[i].ID) {
+				by = append(by, g.Egress[i].ID)
+			}
+		}
+		if covered {
+			g.Egress = append(g.Egress, &pullpath.Rule{ID: strings.Join(by, "+"), Proto: "tcp", From: 443, To: 443, PortsKnown: true,
+				PrefixList: s3.PrefixListId, PrefixListName: s3.PrefixListName})
 		}
 	}
 }

@@ -2,6 +2,7 @@ package snapshot
 
 import (
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -141,5 +142,33 @@ func TestParseImage(t *testing.T) {
 		if got != want {
 			t.Errorf("%s: got %q, want %q", image, got, want)
 		}
+	}
+}
+
+// CIDR rules that cover every block of the region's S3 prefix list reach
+// S3 as a rule to the list does; rules that miss one block do not.
+func TestCIDRRulesCoveringS3sBlocks(t *testing.T) {
+	raw, err := os.ReadFile(fixtures + "aws-writeup-broken.snapshot.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	verdict := func(blocks ...string) string {
+		s, err := Decode(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, b := range blocks {
+			s.EC2.SecurityGroupRules = append(s.EC2.SecurityGroupRules, SecurityGroupRule{SecurityGroupRuleId: "sgr-s3" + strconv.Itoa(i),
+				GroupId: "sg-0aa000000000w0t01", IsEgress: true, IpProtocol: "tcp", FromPort: 443, ToPort: 443, CidrIpv4: b})
+		}
+		r := pullpath.Judge(Model(s))
+		return r.Templates[0].Services[0].Verdict
+	}
+	// the fixture's S3 list holds 3.5.64.0/21 and 52.218.0.0/17
+	if v := verdict("3.5.0.0/16", "52.218.0.0/16"); v != pullpath.Private {
+		t.Errorf("both blocks covered: %s", v)
+	}
+	if v := verdict("52.218.0.0/16"); v != pullpath.Broken {
+		t.Errorf("one block missed: %s", v)
 	}
 }
