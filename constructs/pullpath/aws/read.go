@@ -89,7 +89,7 @@ func Read(ctx context.Context, cfg aws.Config, opts Options) (*snapshot.Snapshot
 	r := &reader{cfg: cfg, opts: opts, ec2: ec2.NewFromConfig(cfg), ecs: ecs.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg),
 		ecr: ecr.NewFromConfig(cfg), sts: sts.NewFromConfig(cfg), sem: make(chan struct{}, opts.Concurrency),
 		s: &snapshot.Snapshot{PullcheckSnapshot: snapshot.Version, Region: cfg.Region, ReadAt: opts.Now().UTC().Format(time.RFC3339)}}
-	if err := r.call(ctx, "sts:GetCallerIdentity", "", "the account", func(ctx context.Context) error {
+	if err := r.call(ctx, "sts:GetCallerIdentity", "", "the account's identifiers", func(ctx context.Context) error {
 		out, err := r.sts.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 		if err == nil {
 			r.s.Account = aws.ToString(out.Account)
@@ -295,7 +295,7 @@ func (r *reader) readECS(ctx context.Context) {
 	r.s.ECS.TaskDefinitions = make([]snapshot.TaskDefinition, 0, len(tds))
 	each(tds, func(td string) {
 		var x *snapshot.TaskDefinition
-		err := r.call(ctx, "ecs:DescribeTaskDefinition", td, "the task definition "+td, func(ctx context.Context) error {
+		err := r.call(ctx, "ecs:DescribeTaskDefinition", td, "the containers and execution role of task definition "+td, func(ctx context.Context) error {
 			out, err := r.ecs.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(td)})
 			if err == nil && out.TaskDefinition != nil {
 				x = taskDefinition(out.TaskDefinition)
@@ -827,7 +827,7 @@ func (r *reader) readIAM(ctx context.Context) {
 	each(idxs(len(policyArns)), func(i int) {
 		p := &docs[i]
 		p.Arn = policyArns[i]
-		err := r.call(ctx, "iam:GetPolicy", p.Arn, "the policy "+p.Arn, func(ctx context.Context) error {
+		err := r.call(ctx, "iam:GetPolicy", p.Arn, "the statements of policy "+p.Arn, func(ctx context.Context) error {
 			out, err := r.iam.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(p.Arn)})
 			if err == nil && out.Policy != nil {
 				p.PolicyName, p.DefaultVersionId = aws.ToString(out.Policy.PolicyName), aws.ToString(out.Policy.DefaultVersionId)
@@ -838,7 +838,7 @@ func (r *reader) readIAM(ctx context.Context) {
 		if err != nil || p.DefaultVersionId == "" {
 			return
 		}
-		err = r.call(ctx, "iam:GetPolicyVersion", p.Arn, "the document of policy "+p.Arn, func(ctx context.Context) error {
+		err = r.call(ctx, "iam:GetPolicyVersion", p.Arn, "the statements of policy "+p.Arn, func(ctx context.Context) error {
 			out, err := r.iam.GetPolicyVersion(ctx, &iam.GetPolicyVersionInput{PolicyArn: aws.String(p.Arn), VersionId: aws.String(p.DefaultVersionId)})
 			if err == nil && out.PolicyVersion != nil {
 				p.Document = decode(aws.ToString(out.PolicyVersion.Document))

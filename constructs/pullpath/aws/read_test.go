@@ -305,3 +305,40 @@ func TestEveryCallIsInTheTable(t *testing.T) {
 	r := &reader{sem: make(chan struct{}, 1)}
 	_ = r.call(t.Context(), "ec2:CreateVpcEndpoint", "", "", nil)
 }
+
+// Every operation of the table answers once at least, a customer managed
+// policy's document included (GetPolicy, then GetPolicyVersion of its
+// default version, URL-encoded), and an ECS refusal names its action too.
+func TestEachOperationOnce(t *testing.T) {
+	acct := account(t, "aws-writeup-fixed")
+	arn := "arn:aws:iam::444455556666:policy/app-pull"
+	acct.IAM.Roles[0].AttachedPolicies = []snapshot.AttachedPolicy{{PolicyName: "app-pull", PolicyArn: arn}}
+	acct.IAM.Roles[0].RolePolicies = []snapshot.RolePolicy{{PolicyName: "none", PolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"*"}]}`}}
+	acct.IAM.Policies = []snapshot.ManagedPolicy{{Arn: arn, PolicyName: "app-pull", DefaultVersionId: "v3", Document: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecr:GetAuthorizationToken","ecr:BatchGetImage","ecr:GetDownloadUrlForLayer","logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}`}}
+	f := awstest.New(t, acct)
+	s := read(t, f, Options{})
+	for _, o := range Operations {
+		if f.Count(o.Action) == 0 {
+			t.Errorf("%s was not called", o.Action)
+		}
+	}
+	if len(s.IAM.Policies) != 1 || !json.Valid([]byte(s.IAM.Policies[0].Document)) {
+		t.Errorf("policies %+v", s.IAM.Policies)
+	}
+	if got, _ := verdicts(s); got["app/app"] != "private " {
+		t.Errorf("verdicts %v", got)
+	}
+
+	f = awstest.New(t, acct)
+	f.Deny["ecs:DescribeTaskDefinition"] = true
+	f.Deny["iam:GetPolicyVersion"] = true
+	s = read(t, f, Options{})
+	_, rep := verdicts(s)
+	sr := rep.Templates[0].Services[0]
+	if sr.Verdict != pullpath.Undecided || !strings.Contains(strings.Join(sr.Unknowns, "\n"), "ecs:DescribeTaskDefinition denied: the containers and execution role of task definition arn:aws:ecs:eu-west-1:444455556666:task-definition/app:3 are unknown") {
+		t.Errorf("%s: %q", sr.Verdict, sr.Unknowns)
+	}
+	if f.Count("iam:GetPolicyVersion") != 0 {
+		t.Errorf("with no task definition there is no role to read: %v", f.Calls())
+	}
+}
