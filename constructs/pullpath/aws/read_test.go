@@ -342,3 +342,19 @@ func TestEachOperationOnce(t *testing.T) {
 		t.Errorf("with no task definition there is no role to read: %v", f.Calls())
 	}
 }
+
+// Refusals of whole kinds: the security groups, the VPC endpoints.
+func TestDeniedGroupsAndEndpoints(t *testing.T) {
+	for action, want := range map[string]string{
+		"ec2:DescribeSecurityGroups": "ec2:DescribeSecurityGroups denied: the security groups of VPC vpc-0aa0000000000w001 are unknown",
+		"ec2:DescribeVpcEndpoints":   "ec2:DescribeVpcEndpoints denied: the VPC endpoints of VPC vpc-0aa0000000000w001 are unknown",
+	} {
+		f := awstest.New(t, account(t, "aws-writeup-fixed"))
+		f.Deny[action] = true
+		_, rep := verdicts(read(t, f, Options{}))
+		sr := rep.Templates[0].Services[0]
+		if all := strings.Join(sr.Unknowns, "\n"); sr.Verdict != pullpath.Undecided || !strings.Contains(all, want) {
+			t.Errorf("%s: %s: %s", action, sr.Verdict, all)
+		}
+	}
+}

@@ -65,11 +65,11 @@ func Model(s *Snapshot) *pullpath.Model {
 	return mp.m
 }
 
-// why returns the refusal of action about on ("" matches a refusal for
-// the whole region), or "".
+// why returns the refusal of action about on, or "". A refusal about the
+// whole region ("") matches any on; on "" matches any refusal.
 func (mp *mapper) why(action, on string) string {
 	for _, x := range mp.denied[action] {
-		if x.On == "" || x.On == on {
+		if x.On == "" || on == "" || x.On == on {
 			return x.Why()
 		}
 	}
@@ -328,7 +328,7 @@ func (mp *mapper) vpc(id string) *pullpath.VPC {
 		return v
 	}
 	v := pullpath.Add(&mp.m.VPCs, &pullpath.VPC{Node: mp.node(id)})
-	v.Ext = cmpOr(mp.why("ec2:DescribeVpcs", id), "VPC "+id+", which was not read")
+	v.Ext = cmpOr(mp.why("ec2:DescribeVpcs", ""), "VPC "+id+", which was not read")
 	mp.vpcs[id] = v
 	return v
 }
@@ -337,7 +337,7 @@ func (mp *mapper) subnet(id string) *pullpath.Subnet {
 	if s := mp.subs[id]; s != nil {
 		return s
 	}
-	why := cmpOr(mp.why("ec2:DescribeSubnets", id), "subnet "+id+", which was not read")
+	why := cmpOr(mp.why("ec2:DescribeSubnets", ""), "subnet "+id+", which was not read")
 	s := pullpath.Add(&mp.m.Subnets, &pullpath.Subnet{Node: mp.node(id), RouteTableWhy: why})
 	s.Ext = id
 	mp.subs[id] = s
@@ -348,7 +348,7 @@ func (mp *mapper) group(id string) *pullpath.Group {
 	if g := mp.groups[id]; g != nil {
 		return g
 	}
-	why := cmpOr(mp.why("ec2:DescribeSecurityGroups", id), "security group "+id+", which was not read (another VPC or account)")
+	why := cmpOr(mp.why("ec2:DescribeSecurityGroups", ""), "security group "+id+", which was not read (another VPC or account)")
 	g := pullpath.Add(&mp.m.Groups, &pullpath.Group{Node: mp.node(id), EgressWhy: why, IngressWhy: why})
 	g.Ext = id
 	mp.groups[id] = g
