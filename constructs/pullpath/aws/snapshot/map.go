@@ -515,6 +515,11 @@ func (mp *mapper) container(c ContainerDefinition) *pullpath.Container {
 			return x
 		}
 	}
+	for _, c := range mp.s.ECR.PullThroughCacheRules {
+		if c.EcrRepositoryPrefix == "ROOT" || strings.HasPrefix(ref.repo, c.EcrRepositoryPrefix+"/") {
+			return x // a cache creates the repository on the first pull: PRIVATEPULL-PULL-THROUGH-CACHE judges it
+		}
+	}
 	for _, f := range mp.s.ECR.ImageFailures {
 		if f.RepositoryName == ref.repo && (f.RegistryId == "" || f.RegistryId == ref.account) &&
 			(f.FailureCode == "RepositoryNotFound" || (ref.digest != "" && f.ImageId.ImageDigest == ref.digest) || (ref.digest == "" && f.ImageId.ImageTag == ref.tag)) {

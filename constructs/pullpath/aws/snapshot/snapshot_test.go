@@ -172,3 +172,24 @@ func TestCIDRRulesCoveringS3sBlocks(t *testing.T) {
 		t.Errorf("one block missed: %s", v)
 	}
 }
+
+// An image under a pull-through cache prefix is not missing when its
+// repository does not exist yet: the first pull creates it.
+func TestCachedImagesAreNotMissing(t *testing.T) {
+	raw, err := os.ReadFile(fixtures + "aws-image-missing.snapshot.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Decode(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.ECS.TaskDefinitions[0].ContainerDefinitions[0].Image = "444455556666.dkr.ecr.eu-west-1.amazonaws.com/docker-hub/library/nginx:1.27"
+	s.ECR.ImageFailures = []ImageFailure{{RegistryId: "444455556666", RepositoryName: "docker-hub/library/nginx", ImageId: ImageId{ImageTag: "1.27"}, FailureCode: "RepositoryNotFound"}}
+	s.ECR.PullThroughCacheRules = []PullThroughCacheRule{{EcrRepositoryPrefix: "docker-hub", UpstreamRegistryUrl: "registry-1.docker.io"}}
+	for _, f := range pullpath.Judge(Model(s)).Findings() {
+		if f.Rule == "PRIVATEPULL-IMAGE-MISSING" {
+			t.Errorf("%s", f.Message)
+		}
+	}
+}
