@@ -459,7 +459,7 @@ func (r *reader) readEC2(ctx context.Context) {
 	var lists []snapshot.PrefixList
 	parallel(
 		func() {
-			ec2List(r, ctx, "ec2:DescribeVpcs", on, vpcs("the blocks and DHCP options"), func(token *string) (*ec2.DescribeVpcsOutput, error) {
+			ec2List(ctx, r, "ec2:DescribeVpcs", on, vpcs("the blocks and DHCP options"), func(token *string) (*ec2.DescribeVpcsOutput, error) {
 				return r.ec2.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: filter("vpc-id", vpcIDs...), NextToken: token})
 			},
 				func(out *ec2.DescribeVpcsOutput) *string {
@@ -479,7 +479,7 @@ func (r *reader) readEC2(ctx context.Context) {
 			r.readVPCDetails(ctx)
 		},
 		func() {
-			ec2List(r, ctx, "ec2:DescribeSubnets", on, vpcs("the subnets"), func(token *string) (*ec2.DescribeSubnetsOutput, error) {
+			ec2List(ctx, r, "ec2:DescribeSubnets", on, vpcs("the subnets"), func(token *string) (*ec2.DescribeSubnetsOutput, error) {
 				return r.ec2.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{Filters: filter("vpc-id", vpcIDs...), NextToken: token})
 			},
 				func(out *ec2.DescribeSubnetsOutput) *string {
@@ -491,7 +491,7 @@ func (r *reader) readEC2(ctx context.Context) {
 				})
 		},
 		func() {
-			ec2List(r, ctx, "ec2:DescribeRouteTables", on, vpcs("the route tables"), func(token *string) (*ec2.DescribeRouteTablesOutput, error) {
+			ec2List(ctx, r, "ec2:DescribeRouteTables", on, vpcs("the route tables"), func(token *string) (*ec2.DescribeRouteTablesOutput, error) {
 				return r.ec2.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{Filters: filter("vpc-id", vpcIDs...), NextToken: token})
 			},
 				func(out *ec2.DescribeRouteTablesOutput) *string {
@@ -502,7 +502,7 @@ func (r *reader) readEC2(ctx context.Context) {
 				})
 		},
 		func() {
-			ec2List(r, ctx, "ec2:DescribeNatGateways", on, vpcs("the NAT gateways"), func(token *string) (*ec2.DescribeNatGatewaysOutput, error) {
+			ec2List(ctx, r, "ec2:DescribeNatGateways", on, vpcs("the NAT gateways"), func(token *string) (*ec2.DescribeNatGatewaysOutput, error) {
 				return r.ec2.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{Filter: filter("vpc-id", vpcIDs...), NextToken: token})
 			},
 				func(out *ec2.DescribeNatGatewaysOutput) *string {
@@ -514,7 +514,7 @@ func (r *reader) readEC2(ctx context.Context) {
 				})
 		},
 		func() {
-			ec2List(r, ctx, "ec2:DescribeInternetGateways", on, vpcs("the internet gateways"), func(token *string) (*ec2.DescribeInternetGatewaysOutput, error) {
+			ec2List(ctx, r, "ec2:DescribeInternetGateways", on, vpcs("the internet gateways"), func(token *string) (*ec2.DescribeInternetGatewaysOutput, error) {
 				return r.ec2.DescribeInternetGateways(ctx, &ec2.DescribeInternetGatewaysInput{Filters: filter("attachment.vpc-id", vpcIDs...), NextToken: token})
 			},
 				func(out *ec2.DescribeInternetGatewaysOutput) *string {
@@ -529,7 +529,7 @@ func (r *reader) readEC2(ctx context.Context) {
 				})
 		},
 		func() {
-			ec2List(r, ctx, "ec2:DescribeVpcEndpoints", on, vpcs("the VPC endpoints"), func(token *string) (*ec2.DescribeVpcEndpointsOutput, error) {
+			ec2List(ctx, r, "ec2:DescribeVpcEndpoints", on, vpcs("the VPC endpoints"), func(token *string) (*ec2.DescribeVpcEndpointsOutput, error) {
 				return r.ec2.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{Filters: filter("vpc-id", vpcIDs...), NextToken: token})
 			},
 				func(out *ec2.DescribeVpcEndpointsOutput) *string {
@@ -546,7 +546,7 @@ func (r *reader) readEC2(ctx context.Context) {
 				})
 		},
 		func() {
-			ec2List(r, ctx, "ec2:DescribeNetworkAcls", on, vpcs("the network ACLs"), func(token *string) (*ec2.DescribeNetworkAclsOutput, error) {
+			ec2List(ctx, r, "ec2:DescribeNetworkAcls", on, vpcs("the network ACLs"), func(token *string) (*ec2.DescribeNetworkAclsOutput, error) {
 				return r.ec2.DescribeNetworkAcls(ctx, &ec2.DescribeNetworkAclsInput{Filters: filter("vpc-id", vpcIDs...), NextToken: token})
 			},
 				func(out *ec2.DescribeNetworkAclsOutput) *string {
@@ -569,7 +569,7 @@ func (r *reader) readEC2(ctx context.Context) {
 				})
 		},
 		func() {
-			ec2List(r, ctx, "ec2:DescribeSecurityGroups", on, vpcs("the security groups"), func(token *string) (*ec2.DescribeSecurityGroupsOutput, error) {
+			ec2List(ctx, r, "ec2:DescribeSecurityGroups", on, vpcs("the security groups"), func(token *string) (*ec2.DescribeSecurityGroupsOutput, error) {
 				return r.ec2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: filter("vpc-id", vpcIDs...), NextToken: token})
 			},
 				func(out *ec2.DescribeSecurityGroupsOutput) *string {
@@ -581,7 +581,7 @@ func (r *reader) readEC2(ctx context.Context) {
 					return out.NextToken
 				})
 			for _, batch := range chunks(groups, 200) {
-				ec2List(r, ctx, "ec2:DescribeSecurityGroupRules", "", "the rules of the security groups of VPC "+strings.Join(vpcIDs, ", "), func(token *string) (*ec2.DescribeSecurityGroupRulesOutput, error) {
+				ec2List(ctx, r, "ec2:DescribeSecurityGroupRules", "", "the rules of the security groups of VPC "+strings.Join(vpcIDs, ", "), func(token *string) (*ec2.DescribeSecurityGroupRulesOutput, error) {
 					return r.ec2.DescribeSecurityGroupRules(ctx, &ec2.DescribeSecurityGroupRulesInput{Filters: filter("group-id", batch...), NextToken: token})
 				},
 					func(out *ec2.DescribeSecurityGroupRulesOutput) *string {
@@ -593,7 +593,7 @@ func (r *reader) readEC2(ctx context.Context) {
 			}
 		},
 		func() {
-			ec2List(r, ctx, "ec2:DescribeManagedPrefixLists", "", "the prefix lists' names", func(token *string) (*ec2.DescribeManagedPrefixListsOutput, error) {
+			ec2List(ctx, r, "ec2:DescribeManagedPrefixLists", "", "the prefix lists' names", func(token *string) (*ec2.DescribeManagedPrefixListsOutput, error) {
 				return r.ec2.DescribeManagedPrefixLists(ctx, &ec2.DescribeManagedPrefixListsInput{NextToken: token})
 			},
 				func(out *ec2.DescribeManagedPrefixListsOutput) *string {
@@ -616,7 +616,7 @@ func (r *reader) readEC2(ctx context.Context) {
 		if p.PrefixListName != "com.amazonaws."+r.cfg.Region+".s3" && !slices.Contains(want, p.PrefixListId) {
 			continue
 		}
-		ec2List(r, ctx, "ec2:GetManagedPrefixListEntries", p.PrefixListId, "the blocks of prefix list "+p.PrefixListId, func(token *string) (*ec2.GetManagedPrefixListEntriesOutput, error) {
+		ec2List(ctx, r, "ec2:GetManagedPrefixListEntries", p.PrefixListId, "the blocks of prefix list "+p.PrefixListId, func(token *string) (*ec2.GetManagedPrefixListEntriesOutput, error) {
 			return r.ec2.GetManagedPrefixListEntries(ctx, &ec2.GetManagedPrefixListEntriesInput{PrefixListId: aws.String(p.PrefixListId), NextToken: token})
 		},
 			func(out *ec2.GetManagedPrefixListEntriesOutput) *string {
@@ -631,7 +631,7 @@ func (r *reader) readEC2(ctx context.Context) {
 
 // ec2List pages through one EC2 listing: call makes the call, apply takes
 // a page in under the snapshot's lock and returns the next token.
-func ec2List[O any](r *reader, ctx context.Context, action, on, what string, call func(token *string) (*O, error), apply func(*O) *string) {
+func ec2List[O any](ctx context.Context, r *reader, action, on, what string, call func(token *string) (*O, error), apply func(*O) *string) {
 	err := pages(func(token *string) (*string, error) {
 		var next *string
 		err := r.call(ctx, action, on, what, func(ctx context.Context) error {
@@ -690,7 +690,7 @@ func (r *reader) readVPCDetails(ctx context.Context) {
 		if len(dopts) == 0 {
 			return
 		}
-		ec2List(r, ctx, "ec2:DescribeDhcpOptions", "", "the DHCP options "+strings.Join(dopts, ", "), func(token *string) (*ec2.DescribeDhcpOptionsOutput, error) {
+		ec2List(ctx, r, "ec2:DescribeDhcpOptions", "", "the DHCP options "+strings.Join(dopts, ", "), func(token *string) (*ec2.DescribeDhcpOptionsOutput, error) {
 			return r.ec2.DescribeDhcpOptions(ctx, &ec2.DescribeDhcpOptionsInput{Filters: filter("dhcp-options-id", dopts...), NextToken: token})
 		},
 			func(out *ec2.DescribeDhcpOptionsOutput) *string {
