@@ -272,6 +272,9 @@ func (r *reader) readECS(ctx context.Context) {
 			if err != nil {
 				return err
 			}
+			for _, f := range out.Failures {
+				r.fail("ecs:DescribeClusters", fmt.Errorf("cluster %s: %s", aws.ToString(f.Arn), strings.ToLower(aws.ToString(f.Reason))))
+			}
 			for _, c := range out.Clusters {
 				x := snapshot.Cluster{ClusterArn: aws.ToString(c.ClusterArn), ClusterName: aws.ToString(c.ClusterName), DefaultCapacityProviderStrategy: strategy(c.DefaultCapacityProviderStrategy)}
 				r.s.ECS.Clusters = append(r.s.ECS.Clusters, x)
@@ -285,6 +288,11 @@ func (r *reader) readECS(ctx context.Context) {
 		}
 	}
 	each(arns, func(cluster string) { r.readServices(ctx, cluster) })
+	for _, name := range r.opts.Services {
+		if !slices.ContainsFunc(r.s.ECS.Services, func(s snapshot.Service) bool { return s.ServiceName == name || s.ServiceArn == name }) && len(r.s.Denied) == 0 {
+			r.fail("ecs:DescribeServices", fmt.Errorf("service %s: not found in the clusters read", name))
+		}
+	}
 	var tds []string
 	for _, s := range r.s.ECS.Services {
 		if td := s.Primary().TaskDefinition; td != "" && !slices.Contains(tds, td) {

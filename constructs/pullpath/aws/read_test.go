@@ -358,3 +358,21 @@ func TestDeniedGroupsAndEndpoints(t *testing.T) {
 		}
 	}
 }
+
+// A cluster or service the flags name that is not there stops the read
+// with a message saying which.
+func TestNamedButMissing(t *testing.T) {
+	f := awstest.New(t, account(t, "aws-30-services"))
+	for _, c := range []struct {
+		opts Options
+		want string
+	}{
+		{Options{Clusters: []string{"cluster-9"}}, "ecs:DescribeClusters: cluster arn:aws:ecs:eu-west-1:444455556666:cluster/cluster-9: missing"},
+		{Options{Clusters: []string{"cluster-1"}, Services: []string{"svc-99"}}, "ecs:DescribeServices: service svc-99: not found in the clusters read"},
+	} {
+		_, err := Read(context.Background(), f.Config(), c.opts)
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%+v: got %v, want %q", c.opts, err, c.want)
+		}
+	}
+}

@@ -169,13 +169,16 @@ func (f *Server) json(w http.ResponseWriter, action string, body []byte) {
 		}
 		out = map[string]any{"clusterArns": arns}
 	case "ecs:DescribeClusters":
-		var cs []snapshot.Cluster
-		for _, c := range a.ECS.Clusters {
-			if slices.Contains(list("clusters"), c.ClusterArn) || slices.Contains(list("clusters"), c.ClusterName) {
-				cs = append(cs, c)
+		cs, failures := []snapshot.Cluster{}, []any{}
+		for _, name := range list("clusters") {
+			i := slices.IndexFunc(a.ECS.Clusters, func(c snapshot.Cluster) bool { return c.ClusterArn == name || c.ClusterName == name })
+			if i < 0 {
+				failures = append(failures, map[string]any{"arn": "arn:aws:ecs:" + a.Region + ":" + a.Account + ":cluster/" + name, "reason": "MISSING"})
+				continue
 			}
+			cs = append(cs, a.ECS.Clusters[i])
 		}
-		out = map[string]any{"clusters": cs, "failures": []any{}}
+		out = map[string]any{"clusters": cs, "failures": failures}
 	case "ecs:ListServices":
 		// maxResults a page (the API's default: 10)
 		arns := []string{}
