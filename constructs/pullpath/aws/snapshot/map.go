@@ -149,8 +149,8 @@ func (mp *mapper) network() {
 			}
 		}
 		for _, r := range rt.Routes {
-			if r.GatewayId == "local" || r.State == "blackhole" || r.DestinationIpv6CidrBlock != "" || strings.HasPrefix(r.GatewayId, "vpce-") {
-				continue // the VPC itself, a dead route, IPv6, or a gateway endpoint's prefix list
+			if r.GatewayId == "local" || r.State == "blackhole" || r.DestinationIpv6CidrBlock != "" || (strings.HasPrefix(r.GatewayId, "vpce-") && r.DestinationPrefixListId != "") {
+				continue // the VPC itself, a dead route, IPv6, or a gateway endpoint's prefix list (a firewall's vpce- route stays)
 			}
 			route := pullpath.Route{Dest: pullpath.ParseCIDR(r.DestinationCidrBlock), Target: pullpath.TargetOther, TargetID: r.Target()}
 			if r.DestinationCidrBlock == "" && r.DestinationPrefixListId != "" {

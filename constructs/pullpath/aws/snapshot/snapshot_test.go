@@ -193,3 +193,25 @@ func TestCachedImagesAreNotMissing(t *testing.T) {
 		}
 	}
 }
+
+// A default route to a Gateway Load Balancer endpoint (a firewall) leads
+// somewhere the reader does not follow: an unknown, not "no way out".
+func TestFirewallRouteIsUnknown(t *testing.T) {
+	raw, err := os.ReadFile(fixtures + "aws-nat.snapshot.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Decode(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := &s.EC2.RouteTables[2] // web-a's
+	rt.Routes[1] = Route{DestinationCidrBlock: "0.0.0.0/0", GatewayId: "vpce-0f1rewa11000000001", State: "active"}
+	sr := pullpath.Judge(Model(s)).Templates[0].Services[0]
+	if sr.ID != "nat/web-a" || sr.Verdict != pullpath.Undecided {
+		t.Errorf("%s: %s", sr.ID, sr.Verdict)
+	}
+	if !strings.Contains(sr.Why+strings.Join(sr.Unknowns, " "), "vpce-0f1rewa11000000001") {
+		t.Errorf("%s (%s) %q", sr.Verdict, sr.Why, sr.Unknowns)
+	}
+}
