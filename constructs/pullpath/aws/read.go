@@ -345,7 +345,7 @@ func (r *reader) readServices(ctx context.Context, cluster string) {
 	}
 	each(chunks(names, 10), func(batch []string) {
 		err := r.call(ctx, "ecs:DescribeServices", cluster, "the services of cluster "+lastPart(cluster), func(ctx context.Context) error {
-			out, err := r.ecs.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(cluster), Services: batch})
+			out, err := r.ecs.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(cluster), Services: batch, Include: []ecstypes.ServiceField{ecstypes.ServiceFieldTags}})
 			if err != nil {
 				return err
 			}
@@ -383,6 +383,11 @@ func service(s ecstypes.Service) snapshot.Service {
 	x := snapshot.Service{ServiceArn: aws.ToString(s.ServiceArn), ServiceName: aws.ToString(s.ServiceName), ClusterArn: aws.ToString(s.ClusterArn),
 		LaunchType: string(s.LaunchType), CapacityProviderStrategy: strategy(s.CapacityProviderStrategy), TaskDefinition: aws.ToString(s.TaskDefinition),
 		NetworkConfiguration: network(s.NetworkConfiguration), EnableExecuteCommand: s.EnableExecuteCommand}
+	for _, t := range s.Tags {
+		if snapshot.CloudFormationTag(aws.ToString(t.Key)) {
+			x.Tags = append(x.Tags, snapshot.ServiceTag{Key: aws.ToString(t.Key), Value: aws.ToString(t.Value)})
+		}
+	}
 	for _, d := range s.Deployments {
 		x.Deployments = append(x.Deployments, snapshot.Deployment{ID: aws.ToString(d.Id), Status: aws.ToString(d.Status), TaskDefinition: aws.ToString(d.TaskDefinition),
 			LaunchType: string(d.LaunchType), CapacityProviderStrategy: strategy(d.CapacityProviderStrategy), NetworkConfiguration: network(d.NetworkConfiguration)})
@@ -472,7 +477,7 @@ func (r *reader) readEC2(ctx context.Context) {
 			},
 				func(out *ec2.DescribeVpcsOutput) *string {
 					for _, v := range out.Vpcs {
-						x := snapshot.Vpc{VpcId: aws.ToString(v.VpcId), CidrBlock: aws.ToString(v.CidrBlock), DhcpOptionsId: aws.ToString(v.DhcpOptionsId), OwnerId: aws.ToString(v.OwnerId)}
+						x := snapshot.Vpc{VpcId: aws.ToString(v.VpcId), CidrBlock: aws.ToString(v.CidrBlock), DhcpOptionsId: aws.ToString(v.DhcpOptionsId), OwnerId: aws.ToString(v.OwnerId), Tags: cfnTags(v.Tags)}
 						for _, a := range v.CidrBlockAssociationSet {
 							ca := snapshot.CidrBlockAssociation{CidrBlock: aws.ToString(a.CidrBlock)}
 							if a.CidrBlockState != nil {
@@ -544,7 +549,7 @@ func (r *reader) readEC2(ctx context.Context) {
 					for _, v := range out.VpcEndpoints {
 						x := snapshot.VpcEndpoint{VpcEndpointId: aws.ToString(v.VpcEndpointId), VpcEndpointType: string(v.VpcEndpointType), VpcId: aws.ToString(v.VpcId),
 							ServiceName: aws.ToString(v.ServiceName), State: string(v.State), PolicyDocument: aws.ToString(v.PolicyDocument),
-							RouteTableIds: v.RouteTableIds, SubnetIds: v.SubnetIds, PrivateDnsEnabled: aws.ToBool(v.PrivateDnsEnabled)}
+							RouteTableIds: v.RouteTableIds, SubnetIds: v.SubnetIds, PrivateDnsEnabled: aws.ToBool(v.PrivateDnsEnabled), Tags: cfnTags(v.Tags)}
 						for _, g := range v.Groups {
 							x.Groups = append(x.Groups, snapshot.SecurityGroupIdentifier{GroupId: aws.ToString(g.GroupId), GroupName: aws.ToString(g.GroupName)})
 						}
@@ -583,7 +588,7 @@ func (r *reader) readEC2(ctx context.Context) {
 				func(out *ec2.DescribeSecurityGroupsOutput) *string {
 					for _, g := range out.SecurityGroups {
 						e.SecurityGroups = append(e.SecurityGroups, snapshot.SecurityGroup{GroupId: aws.ToString(g.GroupId), GroupName: aws.ToString(g.GroupName),
-							VpcId: aws.ToString(g.VpcId), OwnerId: aws.ToString(g.OwnerId)})
+							VpcId: aws.ToString(g.VpcId), OwnerId: aws.ToString(g.OwnerId), Tags: cfnTags(g.Tags)})
 						groups = append(groups, aws.ToString(g.GroupId))
 					}
 					return out.NextToken
@@ -718,8 +723,19 @@ func (r *reader) readVPCDetails(ctx context.Context) {
 	})
 }
 
+// cfnTags keeps the tags CloudFormation writes, and no other.
+func cfnTags(tags []ec2types.Tag) []snapshot.Tag {
+	var out []snapshot.Tag
+	for _, t := range tags {
+		if snapshot.CloudFormationTag(aws.ToString(t.Key)) {
+			out = append(out, snapshot.Tag{Key: aws.ToString(t.Key), Value: aws.ToString(t.Value)})
+		}
+	}
+	return out
+}
+
 func routeTable(rt ec2types.RouteTable) snapshot.RouteTable {
-	x := snapshot.RouteTable{RouteTableId: aws.ToString(rt.RouteTableId), VpcId: aws.ToString(rt.VpcId), Routes: []snapshot.Route{}}
+	x := snapshot.RouteTable{RouteTableId: aws.ToString(rt.RouteTableId), VpcId: aws.ToString(rt.VpcId), Routes: []snapshot.Route{}, Tags: cfnTags(rt.Tags)}
 	for _, a := range rt.Associations {
 		x.Associations = append(x.Associations, snapshot.RouteAssociation{Main: aws.ToBool(a.Main), SubnetId: aws.ToString(a.SubnetId)})
 	}

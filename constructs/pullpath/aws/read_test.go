@@ -103,7 +103,7 @@ func TestReadKeepsTheAPIShapes(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := string(raw)
-	for _, bad := range []string{"hunter2", "DB_PASSWORD", "%7B"} {
+	for _, bad := range []string{"hunter2", "DB_PASSWORD", "%7B", "jane.doe"} {
 		if strings.Contains(text, bad) {
 			t.Errorf("the snapshot holds %q", bad)
 		}
@@ -113,6 +113,9 @@ func TestReadKeepsTheAPIShapes(t *testing.T) {
 	}
 	if st := s.EC2.VpcEndpoints[0].State; st != "available" {
 		t.Errorf("endpoint state %q", st)
+	}
+	if len(s.ECS.Services[0].Tags) != 3 || len(s.EC2.Vpcs[0].Tags) != 3 {
+		t.Errorf("CloudFormation tags %+v %+v", s.ECS.Services[0].Tags, s.EC2.Vpcs[0].Tags)
 	}
 	if len(s.EC2.PrefixLists) != 1 || len(s.EC2.PrefixLists[0].Entries) != 4 {
 		t.Errorf("prefix lists %+v", s.EC2.PrefixLists)

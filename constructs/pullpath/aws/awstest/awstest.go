@@ -207,6 +207,11 @@ func (f *Server) json(w http.ResponseWriter, action string, body []byte) {
 		var ss []snapshot.Service
 		for _, s := range a.ECS.Services {
 			if s.ClusterArn == str("cluster") && (slices.Contains(names, s.ServiceArn) || slices.Contains(names, s.ServiceName)) {
+				if slices.Contains(list("include"), "TAGS") {
+					s.Tags = append(slices.Clone(s.Tags), snapshot.ServiceTag{Key: "owner", Value: "jane.doe@example.com"})
+				} else {
+					s.Tags = nil
+				}
 				ss = append(ss, s)
 			}
 		}
@@ -334,6 +339,12 @@ func opt(name, v string) []xe {
 		return nil
 	}
 	return []xe{x(name, v)}
+}
+
+// tagSet is an EC2 tag list, with a tag no snapshot may keep besides.
+func tagSet(tags []snapshot.Tag) xe {
+	tags = append(slices.Clone(tags), snapshot.Tag{Key: "owner", Value: "jane.doe@example.com"})
+	return set("tagSet", tags, func(t snapshot.Tag) []xe { return []xe{x("key", t.Key), x("value", t.Value)} })
 }
 
 func filterValues(form url.Values, name string) []string {
@@ -492,7 +503,7 @@ func (f *Server) ec2(op string, form url.Values) (xe, string) {
 		listName = "vpcSet"
 		for _, v := range e.Vpcs {
 			if inVPC(v.VpcId) {
-				items = append(items, x("item", x("vpcId", v.VpcId), x("cidrBlock", v.CidrBlock), x("state", "available"), opt("dhcpOptionsId", v.DhcpOptionsId), opt("ownerId", v.OwnerId),
+				items = append(items, x("item", x("vpcId", v.VpcId), x("cidrBlock", v.CidrBlock), x("state", "available"), opt("dhcpOptionsId", v.DhcpOptionsId), opt("ownerId", v.OwnerId), tagSet(v.Tags),
 					set("cidrBlockAssociationSet", v.CidrBlockAssociationSet, func(a snapshot.CidrBlockAssociation) []xe {
 						return []xe{x("cidrBlock", a.CidrBlock), x("cidrBlockState", x("state", "associated"))}
 					})))
@@ -519,7 +530,7 @@ func (f *Server) ec2(op string, form url.Values) (xe, string) {
 		listName = "routeTableSet"
 		for _, rt := range e.RouteTables {
 			if inVPC(rt.VpcId) {
-				items = append(items, x("item", x("routeTableId", rt.RouteTableId), x("vpcId", rt.VpcId),
+				items = append(items, x("item", x("routeTableId", rt.RouteTableId), x("vpcId", rt.VpcId), tagSet(rt.Tags),
 					set("associationSet", rt.Associations, func(a snapshot.RouteAssociation) []xe {
 						return append([]xe{x("main", a.Main), x("routeTableId", rt.RouteTableId)}, opt("subnetId", a.SubnetId)...)
 					}),
@@ -560,14 +571,14 @@ func (f *Server) ec2(op string, form url.Values) (xe, string) {
 					set("groupSet", v.Groups, func(g snapshot.SecurityGroupIdentifier) []xe {
 						return []xe{x("groupId", g.GroupId), x("groupName", g.GroupName)}
 					}),
-					x("privateDnsEnabled", v.PrivateDnsEnabled)))
+					x("privateDnsEnabled", v.PrivateDnsEnabled), tagSet(v.Tags)))
 			}
 		}
 	case "DescribeSecurityGroups":
 		listName = "securityGroupInfo"
 		for _, g := range e.SecurityGroups {
 			if inVPC(g.VpcId) {
-				items = append(items, x("item", x("groupId", g.GroupId), x("groupName", g.GroupName), x("vpcId", g.VpcId), opt("ownerId", g.OwnerId)))
+				items = append(items, x("item", x("groupId", g.GroupId), x("groupName", g.GroupName), x("vpcId", g.VpcId), opt("ownerId", g.OwnerId), tagSet(g.Tags)))
 			}
 		}
 	case "DescribeSecurityGroupRules":

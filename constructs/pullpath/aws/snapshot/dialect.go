@@ -26,6 +26,7 @@ type dialect struct {
 	taskRole map[*pullpath.Node]string   // task definition to execution role name
 	gateways map[string][]string         // VPC id to its S3 gateway endpoints
 	epGroups map[*pullpath.Node][]string // interface endpoint to its security groups
+	stacks   map[*pullpath.Node]string   // resource to "stack S (logical id L)"
 }
 
 func (d *dialect) cli(service, op string, args ...string) string {
@@ -39,8 +40,17 @@ func or(ids []string, what string) string {
 	return strings.Join(ids, " ")
 }
 
-// Fix words change c.
+// Fix words change c; on a resource a CloudFormation stack created, it
+// says the change belongs in the stack's template.
 func (d *dialect) Fix(c pullpath.Change) string {
+	fix := d.fix(c)
+	if st := d.stacks[c.At]; st != "" && fix != "" {
+		fix += " (" + c.At.ID + " belongs to CloudFormation " + st + ": make the change in its template, or the stack drifts)"
+	}
+	return fix
+}
+
+func (d *dialect) fix(c pullpath.Change) string {
 	at, ids := "", &serviceIDs{}
 	if c.At != nil {
 		at = c.At.ID

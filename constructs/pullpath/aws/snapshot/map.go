@@ -31,7 +31,8 @@ type mapper struct {
 // Model maps snapshot s into a model of one input, aws://ACCOUNT/REGION.
 func Model(s *Snapshot) *pullpath.Model {
 	d := &dialect{account: s.Account, region: s.Region, services: map[*pullpath.Node]*serviceIDs{},
-		taskRole: map[*pullpath.Node]string{}, gateways: map[string][]string{}, epGroups: map[*pullpath.Node][]string{}}
+		taskRole: map[*pullpath.Node]string{}, gateways: map[string][]string{}, epGroups: map[*pullpath.Node][]string{},
+		stacks: map[*pullpath.Node]string{}}
 	in := &pullpath.Input{Path: Path(s.Account, s.Region), Dialect: d, Account: s.Account, Region: s.Region}
 	mp := &mapper{s: s, m: &pullpath.Model{Inputs: []*pullpath.Input{in}}, in: in, d: d,
 		denied: map[string][]Denied{}, vpcs: map[string]*pullpath.VPC{}, subs: map[string]*pullpath.Subnet{},
@@ -78,6 +79,27 @@ func (mp *mapper) why(action, on string) string {
 
 func (mp *mapper) node(id string) pullpath.Node { return pullpath.Node{In: mp.in, ID: id} }
 
+// stack notes the CloudFormation stack of node n from its tags.
+func (mp *mapper) stack(n *pullpath.Node, tags []Tag) {
+	var stack, logical string
+	for _, t := range tags {
+		switch t.Key {
+		case "aws:cloudformation:stack-name":
+			stack = t.Value
+		case "aws:cloudformation:logical-id":
+			logical = t.Value
+		}
+	}
+	if stack == "" {
+		return
+	}
+	st := "stack " + stack
+	if logical != "" {
+		st += " (logical id " + logical + ")"
+	}
+	mp.d.stacks[n] = st
+}
+
 // ec2Node is a node of an EC2 resource of kind ("vpc", "security-group"),
 // with its ARN.
 func (mp *mapper) ec2Node(kind, id string) pullpath.Node {
@@ -100,6 +122,7 @@ func (mp *mapper) network() {
 	}
 	for _, v := range e.Vpcs {
 		x := pullpath.Add(&mp.m.VPCs, &pullpath.VPC{Node: mp.ec2Node("vpc", v.VpcId), DHCPOptions: v.DhcpOptionsId})
+		mp.stack(&x.Node, v.Tags)
 		x.DNSSupport, x.DNSHostnames = tri(v.EnableDnsSupport), tri(v.EnableDnsHostnames)
 		for _, a := range v.CidrBlockAssociationSet {
 			if a.CidrBlockState == nil || a.CidrBlockState.State == "associated" {
@@ -136,6 +159,7 @@ func (mp *mapper) network() {
 	}
 	for _, rt := range e.RouteTables {
 		x := pullpath.Add(&mp.m.RouteTables, &pullpath.RouteTable{Node: mp.ec2Node("route-table", rt.RouteTableId), VPC: mp.vpc(rt.VpcId)})
+		mp.stack(&x.Node, rt.Tags)
 		mp.rts[rt.RouteTableId] = x
 		for _, a := range rt.Associations {
 			if a.Main {
@@ -178,6 +202,7 @@ func (mp *mapper) network() {
 	}
 	for _, g := range e.SecurityGroups {
 		x := pullpath.Add(&mp.m.Groups, &pullpath.Group{Node: mp.ec2Node("security-group", g.GroupId), VPC: mp.vpc(g.VpcId)})
+		mp.stack(&x.Node, g.Tags)
 		if why := mp.why("ec2:DescribeSecurityGroupRules", g.GroupId); why != "" {
 			x.EgressWhy, x.IngressWhy = why, why
 		}
@@ -222,6 +247,7 @@ func (mp *mapper) network() {
 		x := pullpath.Add(&mp.m.Endpoints, &pullpath.Endpoint{Node: mp.ec2Node("vpc-endpoint", ep.VpcEndpointId), VPC: mp.vpc(ep.VpcId),
 			Service: pullpath.ServiceShortName(ep.ServiceName), ServiceName: ep.ServiceName, Type: ep.VpcEndpointType,
 			PrivateDNS: pullpath.TriOf(ep.PrivateDnsEnabled)})
+		mp.stack(&x.Node, ep.Tags)
 		for _, g := range ep.Groups {
 			x.Groups = append(x.Groups, mp.group(g.GroupId))
 			mp.d.epGroups[&x.Node] = append(mp.d.epGroups[&x.Node], g.GroupId)
@@ -490,6 +516,11 @@ func (mp *mapper) ecs() {
 			}
 		}
 		mp.d.services[&x.Node] = ids
+		var tags []Tag
+		for _, t := range s.Tags {
+			tags = append(tags, Tag{Key: t.Key, Value: t.Value})
+		}
+		mp.stack(&x.Node, tags)
 	}
 }
 

@@ -14,6 +14,7 @@ package snapshot
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 )
 
 // Version is the snapshot format this package reads and writes.
@@ -87,6 +88,14 @@ type Service struct {
 	EnableExecuteCommand     bool                   `json:"enableExecuteCommand,omitempty"`
 	// Deployments are its deployments; the PRIMARY one is what is judged.
 	Deployments []Deployment `json:"deployments,omitempty"`
+	// Tags are its CloudFormation tags, as ECS writes tags.
+	Tags []ServiceTag `json:"tags,omitempty"`
+}
+
+// ServiceTag is a tag of an ECS resource.
+type ServiceTag struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
 }
 
 // Primary is the service as its PRIMARY deployment runs it: that
@@ -190,6 +199,7 @@ type Vpc struct {
 	// EnableDnsSupport and EnableDnsHostnames are nil when not read.
 	EnableDnsSupport   *bool `json:"EnableDnsSupport,omitempty"`
 	EnableDnsHostnames *bool `json:"EnableDnsHostnames,omitempty"`
+	Tags               []Tag `json:"Tags,omitempty"`
 }
 
 // CidrBlockAssociation is one IPv4 block of a VPC.
@@ -227,6 +237,7 @@ type Subnet struct {
 	CidrBlock           string `json:"CidrBlock"`
 	AvailabilityZone    string `json:"AvailabilityZone,omitempty"`
 	MapPublicIpOnLaunch bool   `json:"MapPublicIpOnLaunch,omitempty"`
+	Tags                []Tag  `json:"Tags,omitempty"`
 }
 
 // RouteTable is a route table with its associations and routes.
@@ -235,6 +246,7 @@ type RouteTable struct {
 	VpcId        string             `json:"VpcId"`
 	Associations []RouteAssociation `json:"Associations,omitempty"`
 	Routes       []Route            `json:"Routes"`
+	Tags         []Tag              `json:"Tags,omitempty"`
 }
 
 // RouteAssociation associates a route table with a subnet, or marks it main.
@@ -303,7 +315,19 @@ type VpcEndpoint struct {
 	SubnetIds         []string                  `json:"SubnetIds,omitempty"`
 	Groups            []SecurityGroupIdentifier `json:"Groups,omitempty"`
 	PrivateDnsEnabled bool                      `json:"PrivateDnsEnabled,omitempty"`
+	Tags              []Tag                     `json:"Tags,omitempty"`
 }
+
+// Tag is a tag of an EC2 resource. A read keeps only CloudFormation's
+// (aws:cloudformation:stack-name, logical-id, stack-id): other tags may
+// say more than a bug report should.
+type Tag struct {
+	Key   string `json:"Key"`
+	Value string `json:"Value"`
+}
+
+// CloudFormationTag says whether a tag key is one CloudFormation writes.
+func CloudFormationTag(key string) bool { return strings.HasPrefix(key, "aws:cloudformation:") }
 
 // SecurityGroupIdentifier names a security group.
 type SecurityGroupIdentifier struct {
@@ -317,6 +341,7 @@ type SecurityGroup struct {
 	GroupName string `json:"GroupName,omitempty"`
 	VpcId     string `json:"VpcId"`
 	OwnerId   string `json:"OwnerId,omitempty"`
+	Tags      []Tag  `json:"Tags,omitempty"`
 }
 
 // SecurityGroupRule is one rule of a group (DescribeSecurityGroupRules).

@@ -2,6 +2,7 @@ package snapshot
 
 import (
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -213,5 +214,24 @@ func TestFirewallRouteIsUnknown(t *testing.T) {
 	}
 	if !strings.Contains(sr.Why+strings.Join(sr.Unknowns, " "), "vpce-0f1rewa11000000001") {
 		t.Errorf("%s (%s) %q", sr.Verdict, sr.Why, sr.Unknowns)
+	}
+}
+
+// A fix on a resource a CloudFormation stack created says the change
+// belongs in the stack's template.
+func TestFixesOnStackResourcesNameTheStack(t *testing.T) {
+	raw, err := os.ReadFile(fixtures + "aws-default-app.snapshot.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Decode(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.EC2.SecurityGroupRules = slices.DeleteFunc(s.EC2.SecurityGroupRules, func(r SecurityGroupRule) bool { return r.PrefixListId != "" })
+	sr := pullpath.Judge(Model(s)).Templates[0].Services[0]
+	if len(sr.Findings) != 1 || sr.Findings[0].Rule != "PRIVATEPULL-S3-EGRESS" ||
+		!strings.HasSuffix(sr.Findings[0].Fix, "(PrivatePull-ServiceCluster572F72F1-Xk2Lq9/PrivatePull-Service9571FDD8-Bn3Rt7 belongs to CloudFormation stack PrivatePull (logical id Service9571FDD8): make the change in its template, or the stack drifts)") {
+		t.Errorf("%+v", sr.Findings)
 	}
 }
