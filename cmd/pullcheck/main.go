@@ -52,6 +52,7 @@ import (
 	"strings"
 
 	"github.com/privatepull/privatepull/constructs/pullpath"
+	"github.com/privatepull/privatepull/constructs/pullpath/aws/snapshot"
 	"github.com/privatepull/privatepull/constructs/pullpath/cloudformation"
 	"github.com/privatepull/privatepull/constructs/pullpath/load"
 	"github.com/privatepull/privatepull/constructs/pullpath/terraform"
@@ -63,6 +64,7 @@ import (
 // more entry here.
 func readers(vars, varFiles []string) []pullpath.Reader {
 	return []pullpath.Reader{
+		snapshot.NewReader(),
 		cloudformation.NewReader(nil),
 		terraform.NewReader(terraform.Options{Vars: vars, VarFiles: varFiles, Env: os.Environ()}),
 	}
@@ -80,6 +82,9 @@ func (l *list) Set(s string) error { *l = append(*l, s); return nil }
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "explain" {
 		return explainCommand(args[1:], stdin, stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "aws" {
+		return runAWS(args[1:], stdout, stderr) // a folder named aws is ./aws
 	}
 	flags := flag.NewFlagSet("pullcheck", flag.ContinueOnError)
 	flags.SetOutput(stderr)

@@ -37,6 +37,7 @@ func Judge(m *Model) *Report {
 			if f.node.File != "" {
 				f.File, f.Line = f.node.File, f.node.Line
 			}
+			f.ARN = f.node.ARN
 			if why, ok := f.node.Acks[f.Rule]; ok {
 				f.Acknowledged, f.Reason = true, why
 			}

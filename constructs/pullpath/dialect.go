@@ -83,6 +83,9 @@ const (
 	// ForwardToVPCResolver makes the VPC's custom DNS servers forward the
 	// endpoints' names to the VPC resolver, or goes back to AmazonProvidedDNS.
 	ForwardToVPCResolver
+	// PushImage pushes the missing tag or digest Change.Image to its
+	// repository, or points the task definition at one that exists.
+	PushImage
 )
 
 // Change is one fix for a dialect to word.
@@ -94,6 +97,8 @@ type Change struct {
 	Service string
 	// Role is the execution role's id (GrantExecutionRole).
 	Role string
+	// Image is the image reference (PushImage).
+	Image string
 	// At is the resource the finding is on.
 	At *Node
 	// Egress, Ports and Peer describe the entry AllowInNetworkACL adds:

@@ -74,6 +74,9 @@ type Input struct {
 	// PartitionHint is the partition the input's literal ARNs name
 	// (arn:aws-cn:...), when Region is "".
 	PartitionHint string
+	// Unknowns are pieces of the path the input cannot show for any of its
+	// services (a denied read of a deployed account), each "piece: why".
+	Unknowns []string
 }
 
 // Env is the key of the input's environment: inputs of one environment
@@ -96,6 +99,8 @@ type Node struct {
 	Ext string
 	// Acks are the rules acknowledged on it, rule id to reason.
 	Acks map[string]string
+	// ARN is the resource's ARN, for a node a deployed account shows.
+	ARN string
 	// CountWhy is non-empty when the node stands for the instances of a
 	// Terraform count or for_each whose value is unknown: it may exist zero
 	// times or many, and CountWhy says why ("the variable enable_nat").
@@ -181,6 +186,8 @@ type VPC struct {
 	// options cannot be read.
 	DNSServers []string
 	DHCPWhy    string
+	// DHCPOptions names its DHCP options set, where the input shows it.
+	DHCPOptions string
 }
 
 // Subnet is a subnet.
@@ -363,6 +370,12 @@ type Container struct {
 	LogDriver, LogGroup, LogRegion string
 	// Secrets are where its secrets come from.
 	Secrets []Secret
+	// Found is whether the image's tag or digest exists in its repository,
+	// as a deployed account shows it: Unknown for templates. FoundWhy says
+	// what the registry answered when it is No, and why a live read could
+	// not tell when it is Unknown.
+	Found    Tri
+	FoundWhy string
 }
 
 // Secret is one secret a container reads before it starts.

@@ -56,3 +56,20 @@ func Add[T any](list *[]*T, x *T) *T {
 	*list = append(*list, x)
 	return x
 }
+
+// Protocol names an IP protocol as the model writes it: "-1" (all), "tcp",
+// "udp", "icmp", another number as written, or "" when unknown. Inputs write
+// them as numbers (6), names (tcp) or -1.
+func Protocol(s string) string {
+	switch s = strings.ToLower(strings.TrimSpace(s)); s {
+	case "-1", "all":
+		return "-1"
+	case "6", "tcp":
+		return "tcp"
+	case "17", "udp":
+		return "udp"
+	case "1", "icmp":
+		return "icmp"
+	}
+	return s
+}

@@ -99,7 +99,12 @@ func (r *Report) SARIF() *sarif.Report {
 		if f.Line > 0 {
 			loc.WithRegion(sarif.NewRegion().WithStartLine(f.Line))
 		}
-		res.AddLocation(sarif.NewLocation().WithPhysicalLocation(loc))
+		at := sarif.NewLocation().WithPhysicalLocation(loc)
+		if f.ARN != "" {
+			// a live resource: the account and region as the artifact, the ARN as a logical location
+			at.AddLogicalLocation(sarif.NewLogicalLocation().WithFullyQualifiedName(f.ARN).WithName(f.Resource).WithKind("resource"))
+		}
+		res.AddLocation(at)
 		if f.Acknowledged {
 			res.WithSuppressions([]*sarif.Suppression{sarif.NewSuppression().WithKind("inSource").WithJustification(f.Reason)})
 		}

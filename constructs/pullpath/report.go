@@ -30,6 +30,7 @@ var RuleDocs = map[string]string{
 	"PRIVATEPULL-IMAGE-REGISTRY":     "the image comes from a registry the tasks can reach",
 	"PRIVATEPULL-PULL-THROUGH-CACHE": "a pull through an ECR cache can import and reach upstream",
 	"PRIVATEPULL-NETWORK-ACL":        "the network ACLs of the task and endpoint subnets let the pull through both ways",
+	"PRIVATEPULL-IMAGE-MISSING":      "the image's tag or digest exists in its ECR repository (a deployed account only)",
 }
 
 // HelpURI returns the help link of a rule.
@@ -58,6 +59,8 @@ type Finding struct {
 	// File and Line locate the resource, where the reader keeps positions.
 	File string `json:"file,omitempty"`
 	Line int    `json:"line,omitempty"`
+	// ARN is the resource's ARN, for a finding on a deployed account.
+	ARN string `json:"arn,omitempty"`
 
 	node *Node
 }

@@ -27,4 +27,5 @@ var rules = []struct {
 	{"PRIVATEPULL-IMAGE-REGISTRY", (*judgement).imageRegistry},
 	{"PRIVATEPULL-PUBLIC-IP", (*judgement).publicIP},
 	{"PRIVATEPULL-NETWORK-ACL", (*judgement).networkACL},
+	{"PRIVATEPULL-IMAGE-MISSING", (*judgement).imageMissing},
 }

@@ -63,7 +63,7 @@ func (c *cfnCtx) fillACL(id, typ string) {
 		}
 		switch proto := p["Protocol"].(type) {
 		case float64, string:
-			e.Proto = aclProto(pullpath.Show(proto))
+			e.Proto = pullpath.Protocol(pullpath.Show(proto))
 		}
 		e.PortsKnown = true
 		if e.Proto == "tcp" {
@@ -103,21 +103,4 @@ func (c *cfnCtx) fillACL(id, typ string) {
 			sn.NetworkACLWhy = why
 		}
 	}
-}
-
-// aclProto reads an entry's protocol: a number (-1 for all) or a name.
-func aclProto(s string) string {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "-1", "all":
-		return "-1"
-	case "6", "tcp":
-		return "tcp"
-	case "17", "udp":
-		return "udp"
-	case "1", "icmp":
-		return "icmp"
-	case "":
-		return ""
-	}
-	return strings.ToLower(strings.TrimSpace(s))
 }

@@ -3,6 +3,8 @@ package explain
 import (
 	"strings"
 	"testing"
+
+	"github.com/privatepull/privatepull/constructs/pullpath"
 )
 
 // One real-shaped message per cause, after AWS's stopped-task error pages,
@@ -103,4 +105,15 @@ func FuzzExplain(f *testing.F) {
 			t.Errorf("signature kept: %q", e.Message)
 		}
 	})
+}
+
+// Every rule a cause names is a rule of the checker.
+func TestCausesNameRealRules(t *testing.T) {
+	for _, c := range Causes() {
+		for _, r := range c.Rules {
+			if _, ok := pullpath.RuleDocs[r]; !ok {
+				t.Errorf("cause %s names %s, which is no rule", c.ID, r)
+			}
+		}
+	}
 }

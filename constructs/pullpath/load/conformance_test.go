@@ -44,3 +44,35 @@ func TestFixturesKeepTheirFindings(t *testing.T) {
 		})
 	}
 }
+
+// A deployed account gives the verdicts its templates give: each snapshot
+// below was written by hand from the template or Terraform module beside
+// it, as the APIs would describe what it deploys. Ids differ (logical ids
+// and addresses there, real ids here), so the verdicts and rules of the
+// services are compared as sorted lists.
+func TestSnapshotsJudgeLikeTheirTemplates(t *testing.T) {
+	pairs := [][2]string{
+		{"../testdata/verdicts/aws-default-app.snapshot.json", "../../../test/testdata/app-default.template.json"},
+		{"../testdata/verdicts/aws-writeup-broken.snapshot.json", "../testdata/terraform/writeup-broken"},
+		{"../testdata/verdicts/aws-writeup-fixed.snapshot.json", "../testdata/terraform/writeup-fixed"},
+		{"../testdata/verdicts/aws-nat.snapshot.json", "../testdata/terraform/nat"},
+	}
+	sorted := func(file string) []string {
+		r, err := Check([]string{file}, opts(nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, v := range gotOf(r) {
+			out = append(out, v)
+		}
+		slices.Sort(out)
+		return out
+	}
+	for _, p := range pairs {
+		live, tmpl := sorted(p[0]), sorted(p[1])
+		if len(live) == 0 || !slices.Equal(live, tmpl) {
+			t.Errorf("%s: %q\n%s: %q", p[0], live, p[1], tmpl)
+		}
+	}
+}

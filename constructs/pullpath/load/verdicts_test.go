@@ -126,6 +126,7 @@ func TestEveryRuleBreaksAndPasses(t *testing.T) {
 		"PRIVATEPULL-IMAGE-REGISTRY":     {v + "dockerhub-isolated.json", v + "dockerhub-nat.yaml"},
 		"PRIVATEPULL-PUBLIC-IP":          {v + "public-ip-igw.json", v + "private.json"},
 		"PRIVATEPULL-NETWORK-ACL":        {v + "acl-egress-vpc-only.yaml", v + "acl-pass.yaml"},
+		"PRIVATEPULL-IMAGE-MISSING":      {v + "aws-image-missing.snapshot.json", v + "aws-writeup-fixed.snapshot.json"},
 	}
 	for id := range pullpath.RuleDocs {
 		if _, ok := cases[id]; !ok {

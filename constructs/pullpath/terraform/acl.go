@@ -167,7 +167,7 @@ func (mp *tfMapper) aclEntry(it tfItem, number, action, id string) pullpath.ACLE
 		whys = append(whys, "its "+action+" is unknown")
 	}
 	if ps, why := tfStr(r.get(it, "protocol")); why == "" && ps != "" {
-		e.Proto = tfProto(ps)
+		e.Proto = pullpath.Protocol(ps)
 	}
 	e.PortsKnown = true
 	if e.Proto == "tcp" {

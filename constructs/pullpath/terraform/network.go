@@ -352,20 +352,6 @@ func (mp *tfMapper) route(it tfItem) (pullpath.Route, bool) {
 	return rt, false
 }
 
-func tfProto(s string) string {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "-1", "all":
-		return "-1"
-	case "6", "tcp":
-		return "tcp"
-	case "17", "udp":
-		return "udp"
-	case "1", "icmp":
-		return "icmp"
-	}
-	return strings.ToLower(strings.TrimSpace(s))
-}
-
 // rules reads one rule block or rule resource into rules, one per peer.
 func (mp *tfMapper) rules(it tfItem, kind, id string, self *pullpath.Group) ([]*pullpath.Rule, string) {
 	r := mp.r
@@ -379,7 +365,7 @@ func (mp *tfMapper) rules(it tfItem, kind, id string, self *pullpath.Group) ([]*
 	base := pullpath.Rule{ID: id}
 	ps, pwhy := tfStr(r.get(it, protoAttr))
 	if pwhy == "" {
-		base.Proto = tfProto(ps)
+		base.Proto = pullpath.Protocol(ps)
 	}
 	from, ok1 := tfInt(r.get(it, "from_port"))
 	to, ok2 := tfInt(r.get(it, "to_port"))
