@@ -54,7 +54,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	flags.SetOutput(stderr)
 	format := flags.String("format", "text", "report format: text, json or sarif")
 	mermaid := flags.Bool("mermaid", false, "print each ECS service's pull path as a Mermaid flowchart instead")
-	requirePrivate := flags.Bool("require-private", false, "exit 1 when a service is not private (skipped ones aside)")
+	requirePrivate := flags.Bool("require-private", false, "exit 1 when a service or another launcher is not private (skipped ones and task definitions nothing launches aside)")
 	var vars, varFiles list
 	flags.Var(&vars, "var", "a Terraform variable, NAME=VALUE (repeatable)")
 	flags.Var(&varFiles, "var-file", "a Terraform variable file (repeatable)")

@@ -59,7 +59,7 @@ func (j *judgement) find(rule, severity string, n *Node, msg string, fix Change)
 // judge decides the verdict of service s.
 func (m *Model) judge(s *Service) *ServiceReport {
 	j := &judgement{m: m, s: s, reached: map[*Endpoint]Tri{}}
-	rep := &ServiceReport{ID: s.ID, service: s, j: j}
+	rep := &ServiceReport{ID: s.ID, Kind: s.KindOf(), service: s, j: j}
 	if why := j.skip(); why != "" {
 		rep.Verdict, rep.Why = Skipped, why
 		rep.Unknowns, rep.Findings = []string{}, []*Finding{}
@@ -84,6 +84,9 @@ func (m *Model) judge(s *Service) *ServiceReport {
 			}
 		}
 		j.unknown("launch type", j.launch)
+	}
+	if s.KindOf() == KindTaskDef {
+		j.networkUnknown()
 	}
 	rep.Findings, rep.Unknowns = j.findings, j.unknowns
 	if rep.Unknowns == nil {

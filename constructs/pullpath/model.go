@@ -283,9 +283,23 @@ type Rule struct {
 	PrefixListName string
 }
 
-// Service is an ECS service.
+// The kinds of launcher a Service stands for.
+const (
+	KindService      = "service"         // an ECS service
+	KindEventsRule   = "events-rule"     // an EventBridge rule's ECS target
+	KindSchedule     = "schedule"        // an EventBridge Scheduler schedule
+	KindStateMachine = "state-machine"   // a Step Functions ecs:runTask state
+	KindTaskDef      = "task-definition" // a Fargate task definition nothing in the set launches
+)
+
+// Service is an ECS service, or another launcher of tasks (Kind): an
+// EventBridge rule target, a schedule, a Step Functions state that runs a
+// task, or a Fargate task definition that nothing in the set launches
+// (RunTask from elsewhere). Each is judged the same way.
 type Service struct {
 	Node
+	// Kind is one of the Kind constants; "" is KindService.
+	Kind string
 	// Cluster is its cluster; nil when none is named (the default cluster).
 	Cluster *Cluster
 	// LaunchType is "FARGATE", "EC2", "EXTERNAL", "" when not set, or "?"
@@ -332,6 +346,8 @@ type TaskDef struct {
 	// ExecRole is the execution role; nil with ExecRoleWhy "" means none.
 	ExecRole    *Role
 	ExecRoleWhy string
+	// Fargate is true when its required compatibilities include FARGATE.
+	Fargate bool
 }
 
 // Container is one container definition.
