@@ -101,29 +101,35 @@ func tfFunctions(r *tfReader) map[string]tfFunc {
 			if err != nil {
 				return cty.NilVal, err
 			}
-			expr, diags := hclsyntax.ParseTemplate([]byte(src), p, hcl.InitialPos)
-			if diags.HasErrors() {
-				return cty.NilVal, tfDiagError(diags)
-			}
-			vars := map[string]cty.Value{}
-			if v := args[1]; v.IsKnown() && !v.IsNull() && (v.Type().IsObjectType() || v.Type().IsMapType()) {
-				for k, x := range v.AsValueMap() {
-					vars[k] = x
-				}
-			} else if !v.IsKnown() {
-				return cty.UnknownVal(cty.String), nil
-			}
-			out, diags := expr.Value(&hcl.EvalContext{Variables: vars, Functions: inner})
-			if diags.HasErrors() {
-				return cty.NilVal, tfDiagError(diags)
-			}
-			if !out.IsKnown() {
-				return cty.UnknownVal(cty.String), nil
-			}
-			return convert.Convert(out, cty.String)
+			return tfRender(src, p, args[1], inner)
 		},
 	})
 	return fs
+}
+
+// tfRender renders template src (named name in errors) with the variables
+// of object or map vars, as templatefile() does.
+func tfRender(src, name string, vars cty.Value, funcs map[string]tfFunc) (cty.Value, error) {
+	expr, diags := hclsyntax.ParseTemplate([]byte(src), name, hcl.InitialPos)
+	if diags.HasErrors() {
+		return cty.NilVal, tfDiagError(diags)
+	}
+	vm := map[string]cty.Value{}
+	if vars.IsKnown() && !vars.IsNull() && (vars.Type().IsObjectType() || vars.Type().IsMapType()) {
+		for k, x := range vars.AsValueMap() {
+			vm[k] = x
+		}
+	} else if !vars.IsKnown() {
+		return cty.UnknownVal(cty.String), nil
+	}
+	out, diags := expr.Value(&hcl.EvalContext{Variables: vm, Functions: funcs})
+	if diags.HasErrors() {
+		return cty.NilVal, tfDiagError(diags)
+	}
+	if !out.IsKnown() {
+		return cty.UnknownVal(cty.String), nil
+	}
+	return convert.Convert(out, cty.String)
 }
 
 // readConfigFile reads a file as Terraform's file(): relative paths are
@@ -420,4 +426,31 @@ func tfIntArg(v cty.Value) (int64, error) {
 		return 0, errors.New("not a whole number")
 	}
 	return i, nil
+}
+
+// renderTemplateFile renders a data "template_file" (the hashicorp/template
+// provider): its template, often file("..."), with its vars, as
+// templatefile() does.
+func (r *tfReader) renderTemplateFile(in *tfInst) cty.Value {
+	src, why := tfStr(r.attr(in, "template", nil))
+	if why != "" {
+		return tfUnknown(why)
+	}
+	vars := r.attr(in, "vars", nil)
+	if why := tfWhyOf(vars); why != "" {
+		// a variable the set cannot show: the rendered text depends on it
+		u, _ := vars.UnmarkDeep()
+		if !u.IsWhollyKnown() {
+			return tfUnknown(why)
+		}
+	}
+	u, _ := vars.UnmarkDeep()
+	out, err := tfRender(src, in.addr, u, r.funcs)
+	if err != nil {
+		return tfUnknown("the template of " + in.addr + ", which cannot be rendered: " + err.Error())
+	}
+	if !out.IsKnown() {
+		return tfUnknown("the rendered template of " + in.addr)
+	}
+	return out
 }
