@@ -369,6 +369,10 @@ type Secret struct {
 	Store string
 	// From names it (an ARN, a name, a resource).
 	From string
+	// ARN is true when From is an ARN even though it is not written as one:
+	// the reader knows from the attribute it comes from (a Terraform
+	// aws_ssm_parameter.x.arn).
+	ARN bool
 }
 
 // Role is an IAM role.

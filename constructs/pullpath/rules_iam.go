@@ -85,7 +85,7 @@ func (j *judgement) roleNeeds() []Request {
 			case "secretsmanager":
 				r.Action, r.Resource = "secretsmanager:GetSecretValue", secretARN(sec.From)
 			case "ssm":
-				r.Action, r.Resource = "ssm:GetParameters", j.parameterARN(sec.From)
+				r.Action, r.Resource = "ssm:GetParameters", j.parameterARN(sec)
 			default:
 				continue
 			}
@@ -106,8 +106,9 @@ func secretARN(from string) string {
 	return from
 }
 
-func (j *judgement) parameterARN(from string) string {
-	if strings.HasPrefix(from, "arn:") {
+func (j *judgement) parameterARN(sec Secret) string {
+	from := sec.From
+	if sec.ARN || strings.HasPrefix(from, "arn:") {
 		return from
 	}
 	return "arn:" + j.partitionOr() + ":ssm:" + j.regionSym() + ":" + j.account() + ":parameter/" + strings.TrimPrefix(from, "/")

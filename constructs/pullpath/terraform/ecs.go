@@ -304,7 +304,7 @@ func (mp *tfMapper) containers(s, why string) ([]*pullpath.Container, string) {
 			for _, x := range ss {
 				sm, _ := x.(map[string]any)
 				from, _ := sm["valueFrom"].(string)
-				c.Secrets = append(c.Secrets, pullpath.Secret{Store: mp.secretStore(from), From: from})
+				c.Secrets = append(c.Secrets, pullpath.Secret{Store: mp.secretStore(from), From: from, ARN: mp.isARN(from)})
 			}
 		}
 		if rc, ok := d["repositoryCredentials"].(map[string]any); ok {
@@ -327,4 +327,20 @@ func (mp *tfMapper) secretStore(from string) string {
 		}
 	}
 	return pullpath.SecretStore(from)
+}
+
+// isARN says whether a value is an ARN by the attribute it comes from: an
+// arn attribute, or the id of a resource whose id is its ARN.
+func (mp *tfMapper) isARN(s string) bool {
+	in, attr, _ := mp.ref(s)
+	if in == nil || !strings.HasPrefix(s, "${") {
+		return false
+	}
+	switch {
+	case attr == "arn" || strings.HasSuffix(attr, ".arn"):
+		return true
+	case attr == "id":
+		return in.res.typ == "aws_secretsmanager_secret" || in.res.typ == "aws_iam_policy"
+	}
+	return false
 }

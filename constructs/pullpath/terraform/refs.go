@@ -543,6 +543,17 @@ func (r *tfReader) special(in *tfInst, path string) (cty.Value, bool) {
 		return cty.StringVal("arn:" + part + ":ecr:" + in.region() + ":" + in.account() + ":repository/" + name()), true
 	case "aws_cloudwatch_log_group.arn":
 		return cty.StringVal("arn:" + part + ":logs:" + in.region() + ":" + in.account() + ":log-group:" + name()), true
+	case "aws_ssm_parameter.arn":
+		// a parameter's ARN is its name under parameter/ (a leading slash
+		// once); its id is its name
+		if n := name(); !strings.HasPrefix(n, "${") {
+			return cty.StringVal("arn:" + part + ":ssm:" + in.region() + ":" + in.account() + ":parameter/" + strings.TrimPrefix(n, "/")), true
+		}
+	case "aws_ssm_parameter.id":
+		return cty.StringVal(name()), true
+	case "aws_secretsmanager_secret.id":
+		// a secret's id is its ARN
+		return cty.StringVal(r.symbol(in, "arn")), true
 	}
 	return cty.NilVal, false
 }
