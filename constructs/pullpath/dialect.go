@@ -77,6 +77,10 @@ const (
 	// AllowEgressToS3 lets the task groups send tcp/443 to the S3 prefix
 	// list.
 	AllowEgressToS3
+	// MoveNATToPublicSubnet moves NAT gateway Change.NAT, whose own subnet
+	// has no route to an internet gateway, into a public subnet (offered
+	// beside the endpoints the tasks lack).
+	MoveNATToPublicSubnet
 )
 
 // Change is one fix for a dialect to word.
@@ -88,6 +92,8 @@ type Change struct {
 	Service string
 	// Role is the execution role's id (GrantExecutionRole).
 	Role string
+	// NAT is the NAT gateway's id (MoveNATToPublicSubnet).
+	NAT string
 	// At is the resource the finding is on.
 	At *Node
 }

@@ -19,6 +19,7 @@ type judgement struct {
 	outs     []string // what goes out
 	launch   string   // why the launch type is unknown
 	s3List   string   // the prefix list taken as S3's
+	natStuck string   // a NAT gateway of the task subnets whose own subnet has no internet route
 	// facts (see facts.go)
 	needs   []need
 	kms     []*Endpoint // kms endpoints that answer for the tasks' keys
@@ -48,6 +49,11 @@ func (j *judgement) goesOut(what string) {
 func (j *judgement) find(rule, severity string, n *Node, msg string, fix Change) {
 	fix.At = n
 	f := &Finding{Rule: rule, Severity: severity, Resource: n.ID, Message: msg, Fix: j.s.In.Dialect.Fix(fix), Help: HelpURI(rule), node: n}
+	if j.natStuck != "" && offersNAT[fix.Kind] {
+		if alt := j.s.In.Dialect.Fix(Change{Kind: MoveNATToPublicSubnet, NAT: j.natStuck, At: n}); alt != "" {
+			f.Fix += "; or " + alt
+		}
+	}
 	for _, g := range j.findings {
 		if g.Rule == rule && g.node == n && g.Message == msg {
 			return
@@ -230,7 +236,11 @@ func (j *judgement) subnetOut(sn *Subnet) (Tri, string) {
 		}
 		switch r.Target {
 		case TargetNAT:
-			return natOut(r)
+			t, via := natOut(r)
+			if t == No && r.NATSubnet != nil {
+				j.natStuck = r.TargetID
+			}
+			return t, via
 		case TargetIGW:
 			switch j.s.PublicIP {
 			case Yes:
@@ -262,12 +272,12 @@ func natOut(r Route) (Tri, string) {
 			case TargetIGW:
 				return Yes, via
 			case TargetNAT:
-				return No, via + ", which sits in subnet " + sn.Name() + " routed to another NAT gateway"
+				return No, via + ", which sits in subnet " + sn.Name() + " whose route table " + sn.RouteTable.Name() + " sends 0.0.0.0/0 to NAT gateway " + x.TargetID + ", not to an internet gateway"
 			}
 			return Unknown, "where " + via + " leads (its subnet routes 0.0.0.0/0 to " + x.TargetID + ")"
 		}
 	}
-	return No, via + ", which sits in subnet " + sn.Name() + " with no route to an internet gateway"
+	return No, via + ", which sits in subnet " + sn.Name() + " with no route to an internet gateway: its " + routesText(sn.RouteTable)
 }
 
 func (j *judgement) regionOr() string {

@@ -42,7 +42,7 @@ func (j *judgement) endpointPolicy(e *Endpoint) {
 	}
 	if len(blocked) > 0 {
 		j.find("PRIVATEPULL-ENDPOINT-POLICY", "error", &e.Node,
-			fmt.Sprintf("Interface endpoint %s (%s) has a policy that does not allow (or denies) %s: the pull through it fails with CannotPullContainerError (AccessDenied)", e.ID, e.ServiceName, strings.Join(blocked, ", ")),
+			fmt.Sprintf("Interface endpoint %s (%s) has a policy that does not allow (or denies) %s: the pull through it fails with CannotPullContainerError (AccessDenied)", e.ID, j.serviceName(e), strings.Join(blocked, ", ")),
 			Change{Kind: AllowPullInEndpointPolicy})
 	}
 }

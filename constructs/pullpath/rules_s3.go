@@ -13,21 +13,15 @@ func (j *judgement) s3Gateway() {
 	if r == nil {
 		return
 	}
-	s := j.s
 	for _, gw := range r.idle {
+		// one finding for the cause, whichever launchers it strands
 		j.find("PRIVATEPULL-S3-GATEWAY", "error", &gw.Node,
-			fmt.Sprintf("S3 gateway endpoint %s is on route tables (%s) that no subnet uses: it serves nothing, and %s's tasks get no route to S3 through it for the image layers", gw.ID, names(gw.RouteTables), j.who()),
+			fmt.Sprintf("S3 gateway endpoint %s is on route tables (%s) that no subnet uses: it serves nothing, so tasks in the VPC get no route to S3 through it for the image layers", gw.ID, names(gw.RouteTables)),
 			Change{Kind: PutGatewayOnTaskRouteTables})
 	}
-	idleFinding := func(what string) bool {
-		if len(r.idle) == 0 || j.out == Yes || !r.sure {
-			return false
-		}
-		j.find("PRIVATEPULL-S3-GATEWAY", "error", &s.Node,
-			fmt.Sprintf("%s: %s, and the VPC's S3 gateway %s serves no subnet: the tasks get no route to S3 for the image layers, and the pull fails with CannotPullContainerError", j.who(), what, r.idle[0].ID),
-			Change{Kind: AddTaskRouteTablesToGateway})
-		return true
-	}
+	// the idle gateway's finding says it all when the tasks have no other
+	// way to the layers
+	idleFinding := func(string) bool { return len(r.idle) > 0 && j.out != Yes && r.sure }
 	switch r.covered {
 	case No:
 		if len(r.gateways) == 0 && len(r.interfaces) > 0 {
