@@ -152,9 +152,9 @@ func (j *judgement) skip() string {
 			return "capacity provider strategy " + strings.Join(s.Strategy, ", ") + ": no FARGATE or FARGATE_SPOT provider"
 		}
 	case s.Cluster == nil:
-		j.launch = "the service sets no launch type or strategy and names no cluster: the default cluster's default strategy decides"
+		j.launch = j.who() + " sets no launch type or strategy and names no cluster: the default cluster's default strategy decides"
 	case s.Cluster.Ext != "":
-		j.launch = "the service sets no launch type or strategy: the default strategy of cluster " + s.Cluster.Ext + " decides"
+		j.launch = j.who() + " sets no launch type or strategy: the default strategy of cluster " + s.Cluster.Ext + " decides"
 	case s.Cluster.StrategyWhy != "":
 		j.launch = s.Cluster.StrategyWhy
 	case len(s.Cluster.Strategy) == 0:

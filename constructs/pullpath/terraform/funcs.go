@@ -43,7 +43,6 @@ func tfFunctions(r *tfReader) map[string]tfFunc {
 		"csvdecode": stdlib.CSVDecodeFunc, "jsondecode": stdlib.JSONDecodeFunc,
 		"formatdate": stdlib.FormatDateFunc, "timeadd": stdlib.TimeAddFunc,
 		"try": tryfunc.TryFunc, "can": tryfunc.CanFunc,
-		"jsonencode":  tfJSONEncodeFunc,
 		"length":      tfLengthFunc,
 		"replace":     tfReplaceFunc,
 		"range":       tfRangeFunc,
@@ -77,6 +76,7 @@ func tfFunctions(r *tfReader) map[string]tfFunc {
 		"cidrnetmask": tfStrFunc(tfCidrNetmask),
 	}
 	fs["file"] = tfStrFunc(func(p string) (string, error) { return r.readConfigFile(p) })
+	fs["jsonencode"] = r.jsonEncodeFunc()
 	fs["fileexists"] = function.New(&function.Spec{
 		Params: []function.Parameter{{Name: "path", Type: cty.String}},
 		Type:   function.StaticReturnType(cty.Bool),
@@ -206,26 +206,44 @@ func tfToFunc(ty cty.Type) tfFunc {
 	})
 }
 
-// tfJSONEncodeFunc is jsonencode that keeps what is known: an unknown part
-// is written "${?}" instead of making the whole text unknown (its marks
-// stay on the result).
-var tfJSONEncodeFunc = function.New(&function.Spec{
-	Params: []function.Parameter{{Name: "val", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowNull: true, AllowDynamicType: true}},
-	Type:   function.StaticReturnType(cty.String),
-	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		b, err := json.Marshal(tfToGo(args[0], 0))
-		if err != nil {
-			return cty.NilVal, err
-		}
-		return cty.StringVal(string(b)), nil
-	},
-})
+// jsonEncodeFunc is jsonencode that keeps what is known: an unknown part
+// is written as a symbol that says why it is unknown ("${?}" when nothing
+// does) instead of making the whole text unknown; its marks stay on the
+// result.
+func (r *tfReader) jsonEncodeFunc() tfFunc {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "val", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowNull: true, AllowDynamicType: true, AllowMarked: true}},
+		Type:   function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			b, err := json.Marshal(r.toGo(args[0], 0))
+			if err != nil {
+				return cty.NilVal, err
+			}
+			_, pvm := args[0].UnmarkDeepWithPaths()
+			marks := cty.ValueMarks{}
+			for _, p := range pvm {
+				for m := range p.Marks {
+					marks[m] = struct{}{}
+				}
+			}
+			return cty.StringVal(string(b)).WithMarks(marks), nil
+		},
+	})
+}
 
-// tfToGo turns a value into what encoding/json writes; unknowns are "${?}".
-func tfToGo(v cty.Value, depth int) any {
-	v, _ = v.UnmarkDeep()
+// toGo turns a value into what encoding/json writes; an unknown is a
+// symbol of why it is unknown, or "${?}".
+func (r *tfReader) toGo(v cty.Value, depth int) any {
+	v, marks := v.Unmark()
 	switch {
-	case depth > 64 || !v.IsKnown():
+	case depth > 64:
+		return "${?}"
+	case !v.IsKnown():
+		for m := range marks {
+			if w, ok := m.(tfWhy); ok {
+				return r.whySymbol(string(w))
+			}
+		}
 		return "${?}"
 	case v.IsNull():
 		return nil
@@ -242,18 +260,31 @@ func tfToGo(v cty.Value, depth int) any {
 		out := []any{}
 		for it := v.ElementIterator(); it.Next(); {
 			_, e := it.Element()
-			out = append(out, tfToGo(e, depth+1))
+			out = append(out, r.toGo(e, depth+1))
 		}
 		return out
 	case t.IsMapType() || t.IsObjectType():
 		out := map[string]any{}
 		for it := v.ElementIterator(); it.Next(); {
 			k, e := it.Element()
-			out[k.AsString()] = tfToGo(e, depth+1)
+			out[k.AsString()] = r.toGo(e, depth+1)
 		}
 		return out
 	}
 	return "${?}"
+}
+
+// whySymbol is the symbol of an unknown part of a text, "${?WHY}", which
+// the model reads as what is defined outside the configuration, why.
+func (r *tfReader) whySymbol(why string) string {
+	s := "${?" + why + "}"
+	if strings.ContainsAny(why, "{}") {
+		return "${?}"
+	}
+	if r.syms[s] == nil {
+		r.syms[s] = &tfSym{ext: why}
+	}
+	return s
 }
 
 var tfLengthFunc = function.New(&function.Spec{

@@ -50,7 +50,16 @@ func (mp *tfMapper) launcher(in *tfInst, id, kind string) *pullpath.Service {
 // after apply are symbols).
 func (mp *tfMapper) stateMachine(in *tfInst) {
 	s, why := mp.str(in, "definition")
-	if why != "" || !strings.Contains(s, "ecs:runTask") {
+	if why == "" && mp.r.syms[strings.TrimSpace(s)] != nil {
+		why = mp.r.symPhrase(strings.TrimSpace(s)) // known only at apply
+	}
+	if why != "" && mp.mentions(in, "definition", "ecs:runTask") {
+		sv := mp.launcher(in, in.addr, pullpath.KindStateMachine)
+		why = "the definition of " + in.addr + " is " + why
+		sv.TaskWhy, sv.SubnetsWhy, sv.GroupsWhy, sv.LaunchType, sv.Awsvpc = why, why, why, "?", true
+		return
+	}
+	if !strings.Contains(s, "ecs:runTask") {
 		return
 	}
 	var def any
@@ -175,6 +184,14 @@ func (mp *tfMapper) fillState(sv *pullpath.Service, state string, p map[string]a
 				out = append(out, s)
 			}
 			return out, ""
+		case string:
+			if strings.HasPrefix(v, "${") {
+				// a list known only where the configuration is applied
+				if _, _, ext := mp.ref(v); ext != "" && ext != v {
+					return nil, ext
+				}
+				return nil, mp.r.symPhrase(v)
+			}
 		}
 		return nil, key + " of state " + state + " is not a list"
 	}
@@ -195,4 +212,18 @@ func (mp *tfMapper) fillState(sv *pullpath.Service, state string, p map[string]a
 	if gwhy == "" && len(sv.Groups) == 0 {
 		sv.Groups = []*pullpath.Group{mp.defaultGroup(pullpath.ServiceVPC(sv))}
 	}
+}
+
+// mentions says whether the source text of attribute name holds text.
+func (mp *tfMapper) mentions(in *tfInst, name, text string) bool {
+	a := in.res.b.Attrs[name]
+	if a == nil {
+		return false
+	}
+	rg := a.Expr.Range()
+	src, err := mp.r.fsys.ReadFile(rg.Filename)
+	if err != nil || rg.End.Byte > len(src) || rg.Start.Byte > rg.End.Byte {
+		return false
+	}
+	return strings.Contains(string(src[rg.Start.Byte:rg.End.Byte]), text)
 }
