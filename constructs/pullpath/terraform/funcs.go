@@ -468,6 +468,18 @@ func (r *tfReader) renderTemplateFile(in *tfInst) cty.Value {
 		return tfUnknown(why)
 	}
 	vars := r.attr(in, "vars", nil)
+	if in.res.b.Attrs["vars"] == nil {
+		// Terraform 0.11 wrote vars as a block
+		for _, c := range in.res.b.Blocks {
+			if c.Type == "vars" {
+				o := map[string]cty.Value{}
+				for k, a := range c.Attrs {
+					o[k] = r.eval(in.sc, a.Expr)
+				}
+				vars = cty.ObjectVal(o)
+			}
+		}
+	}
 	if why := tfWhyOf(vars); why != "" {
 		// a variable the set cannot show: the rendered text depends on it
 		u, _ := vars.UnmarkDeep()
