@@ -72,7 +72,7 @@ func (j *judgement) privateDNS() {
 			j.unknown("private DNS of endpoint "+n.dnsUnknown.ID, "PrivateDnsEnabled cannot be read")
 		default:
 			e := n.eps[0]
-			msg := fmt.Sprintf("Interface endpoint %s (%s) has private DNS off (the default in CloudFormation and Terraform), so from %s the name %s still resolves to public addresses", e.ID, j.serviceName(e), j.who(), j.dnsName(n.svc))
+			msg := fmt.Sprintf("Interface endpoint %s (%s) has private DNS off (the default in CloudFormation and Terraform), so in the VPC the name %s still resolves to public addresses", e.ID, j.serviceName(e), j.dnsName(n.svc))
 			fix := Change{Kind: EnablePrivateDNS}
 			switch j.out {
 			case No:
@@ -104,7 +104,7 @@ func (j *judgement) vpcDNS() {
 	switch v.DNSSupport {
 	case No:
 		j.find("PRIVATEPULL-VPC-DNS", "error", &v.Node,
-			fmt.Sprintf("VPC %s (%s) has EnableDnsSupport false: the Amazon DNS server is off, no AWS name resolves, and the task cannot pull its image", v.ID, j.who()),
+			fmt.Sprintf("VPC %s has EnableDnsSupport false: the Amazon DNS server is off, no AWS name resolves, and no task in it can pull its image", v.ID),
 			Change{Kind: EnableDNSSupport})
 	case Unknown:
 		j.unknown("DNS support of VPC "+v.ID, "EnableDnsSupport cannot be read")
@@ -114,7 +114,7 @@ func (j *judgement) vpcDNS() {
 	}
 	switch v.DNSHostnames {
 	case No:
-		msg := fmt.Sprintf("VPC %s (%s) has EnableDnsHostnames off (CloudFormation and Terraform default): private DNS of its interface endpoints does not work, so %s resolve to public addresses", v.ID, j.who(), j.dnsNames())
+		msg := fmt.Sprintf("VPC %s has EnableDnsHostnames off (CloudFormation and Terraform default): private DNS of its interface endpoints does not work, so %s resolve to public addresses", v.ID, j.dnsNames())
 		fix := Change{Kind: EnableDNSHostnames}
 		switch j.out {
 		case No:
