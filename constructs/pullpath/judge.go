@@ -204,6 +204,9 @@ func (j *judgement) wayOut() {
 	}
 	if len(s.Subnets) == 0 {
 		j.out, j.via = Unknown, "the service names no subnet"
+		if s.KindOf() != KindService {
+			j.via = j.who() + " names no subnet"
+		}
 	}
 	if j.out == Yes {
 		switch reach(s.Groups, s.GroupsWhy, true, func(r *Rule) Tri { return toInternet(r, j.vpc) }) {

@@ -65,6 +65,8 @@ func (c *cfnCtx) fillLaunch(x *pullpath.Service, p map[string]any, cl, task any,
 	x.Strategy, x.StrategyWhy = strategy(p["CapacityProviderStrategy"])
 	if n := c.taskDef(task); n != nil {
 		x.Task = n
+	} else if name, ok := task.(string); ok && x.KindOf() != pullpath.KindService {
+		x.TaskWhy = "the task definition " + name + ", which is not in the set"
 	} else {
 		x.TaskWhy = "the task definition is " + pullpath.WhyOf(task)
 	}
