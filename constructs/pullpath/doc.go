@@ -1,7 +1,10 @@
 // Package pullpath models the pull path of ECS services, what a Fargate task
 // needs to pull its image and start, from CloudFormation templates (JSON or
 // YAML, a cdk.out cloud assembly) and Terraform root modules, and judges
-// each service: private, internet, broken, undecided or skipped.
+// each service: private, internet, broken, undecided or skipped. Other
+// launchers of tasks (EventBridge rule targets and schedules, Step Functions
+// states that run a task) and Fargate task definitions that nothing in the
+// set launches are judged the same way (launchers.go).
 //
 // It is plain Go: it imports neither jsii nor the CDK, so the pullcheck
 // command built on it runs without Node.js.

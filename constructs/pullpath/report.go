@@ -70,7 +70,7 @@ const (
 	Skipped   = "skipped"
 )
 
-// ServiceReport is the verdict on one ECS service.
+// ServiceReport is the verdict on one ECS service or other launcher.
 type ServiceReport struct {
 	// ID is the service's logical id or Terraform address; for a launcher
 	// with several targets, the launcher's id and the target's
@@ -99,7 +99,9 @@ type TemplateReport struct {
 	// Path is the template file or Terraform folder; Stack the CDK stack.
 	Path  string `json:"path"`
 	Stack string `json:"stack"`
-	// Services are the input's ECS services.
+	// Services are the input's ECS services and other launchers of tasks
+	// (Kind says which), and its Fargate task definitions that nothing in
+	// the set launches.
 	Services []*ServiceReport `json:"services"`
 	// Findings are every finding on the input's own resources.
 	Findings []*Finding `json:"findings"`
