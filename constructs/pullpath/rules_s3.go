@@ -21,17 +21,17 @@ func (j *judgement) s3Gateway() {
 	}
 	// the idle gateway's finding says it all when the tasks have no other
 	// way to the layers
-	idleFinding := func(string) bool { return len(r.idle) > 0 && j.out != Yes && r.sure }
+	stranded := len(r.idle) > 0 && j.out != Yes && r.sure
 	switch r.covered {
 	case No:
 		if len(r.gateways) == 0 && len(r.interfaces) > 0 {
 			return // PRIVATEPULL-S3-INTERFACE
 		}
-		if !idleFinding("its subnets use route tables (" + strings.Join(r.uncovered, ", ") + ") that no S3 gateway covers") {
+		if !stranded {
 			j.uncoveredS3("PRIVATEPULL-S3-GATEWAY")
 		}
 	case Unknown:
-		if !idleFinding("whatever route tables its subnets use") {
+		if !stranded {
 			j.unknown("S3 gateway on the task route tables", r.why)
 		}
 	}
