@@ -68,8 +68,13 @@ func (m *Model) unlaunched() {
 		if slices.ContainsFunc(m.Services, func(s *Service) bool { return s.Kind == KindTaskDef && s.Task == t }) {
 			continue
 		}
-		m.Services = append(m.Services, &Service{Node: t.Node, Kind: KindTaskDef, LaunchType: "FARGATE", Task: t, Awsvpc: true,
-			SubnetsWhy: UnlaunchedWhy, GroupsWhy: UnlaunchedWhy, PublicIP: Unknown, Exec: No})
+		s := &Service{Node: t.Node, Kind: KindTaskDef, LaunchType: "FARGATE", Task: t, Awsvpc: true,
+			SubnetsWhy: UnlaunchedWhy, GroupsWhy: UnlaunchedWhy, PublicIP: Unknown, Exec: No}
+		if t.OtherCompat {
+			// on EC2 the container instance pulls: whoever runs it decides
+			s.LaunchType, s.StrategyWhy = "", "it is compatible with FARGATE and another launch type: whoever calls RunTask picks one"
+		}
+		m.Services = append(m.Services, s)
 	}
 }
 

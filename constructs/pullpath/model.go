@@ -346,8 +346,9 @@ type TaskDef struct {
 	// ExecRole is the execution role; nil with ExecRoleWhy "" means none.
 	ExecRole    *Role
 	ExecRoleWhy string
-	// Fargate is true when its required compatibilities include FARGATE.
-	Fargate bool
+	// Fargate is true when its required compatibilities include FARGATE;
+	// OtherCompat is true when they also name another (EC2, EXTERNAL).
+	Fargate, OtherCompat bool
 }
 
 // Container is one container definition.

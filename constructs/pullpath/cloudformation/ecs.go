@@ -155,6 +155,7 @@ func (c *cfnCtx) fillTask(id string, x *pullpath.TaskDef) {
 	}
 	for _, compat := range pullpath.Strings(p["RequiresCompatibilities"]) {
 		x.Fargate = x.Fargate || compat == "FARGATE"
+		x.OtherCompat = x.OtherCompat || compat != "FARGATE"
 	}
 	switch nm := p["NetworkMode"].(type) {
 	case nil:

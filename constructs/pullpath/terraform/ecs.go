@@ -78,6 +78,7 @@ func (mp *tfMapper) fillECS() {
 		compat, _ := tfStrList(r.get(it, "requires_compatibilities"))
 		for _, c := range compat {
 			t.Fargate = t.Fargate || c == "FARGATE"
+			t.OtherCompat = t.OtherCompat || c != "FARGATE"
 		}
 		if r.has(it, "network_mode") {
 			s, why := mp.str(in, "network_mode")
