@@ -189,6 +189,12 @@ func (c *cfnCtx) fillTask(id string, x *pullpath.TaskDef) {
 		ct.Image = pullpath.Show(img)
 		if u, ok := img.(unknown); ok {
 			ct.ImageWhy = "the image is " + u.why
+		} else if cc, ok := img.(concat); ok && len(cc) > 0 {
+			// the registry is a value from outside: name it
+			next, _ := cc[min(1, len(cc)-1)].(string)
+			if u, ok := cc[0].(unknown); ok && u.why != "" && !strings.HasPrefix(u.sym, "AWS::") && (strings.HasPrefix(next, "/") || strings.HasPrefix(next, ":")) {
+				ct.ImageWhy = "the image " + ct.Image + ", whose registry is " + u.why
+			}
 		}
 		if lc, ok := cd["LogConfiguration"].(map[string]any); ok {
 			ct.LogDriver = pullpath.Show(lc["LogDriver"])

@@ -295,6 +295,13 @@ func (mp *tfMapper) containers(s, why string) ([]*pullpath.Container, string) {
 			} else if sym == nil {
 				c.ImageWhy = c.Image
 			}
+		case strings.HasPrefix(c.Image, "${"):
+			// the registry is a value from outside: name it
+			if end := strings.IndexByte(c.Image, '}'); end > 0 && strings.ContainsAny(c.Image[end+1:min(end+2, len(c.Image))], "/:") {
+				if sym := mp.r.syms[c.Image[:end+1]]; sym != nil && sym.ext != "" {
+					c.ImageWhy = "the image " + c.Image + ", whose registry is " + sym.ext
+				}
+			}
 		}
 		if lc, ok := d["logConfiguration"].(map[string]any); ok {
 			c.LogDriver, _ = lc["logDriver"].(string)
