@@ -260,6 +260,9 @@ type Group struct {
 	// DefaultEgress is true when a group with no egress rule allows all
 	// egress (CloudFormation), false when it allows none (Terraform).
 	DefaultEgress bool
+	// VPCDefault is true for a VPC's default security group, which no
+	// group the set creates can be.
+	VPCDefault bool
 }
 
 // Rule is one security-group rule.
