@@ -33,7 +33,7 @@ type judgement struct {
 }
 
 func (j *judgement) unknown(piece, why string) {
-	u := piece + ": " + why
+	u := j.named(piece + ": " + why)
 	if !slices.Contains(j.unknowns, u) {
 		j.unknowns = append(j.unknowns, u)
 	}
@@ -48,6 +48,7 @@ func (j *judgement) goesOut(what string) {
 // find records a finding on node n.
 func (j *judgement) find(rule, severity string, n *Node, msg string, fix Change) {
 	fix.At = n
+	msg = j.named(msg)
 	f := &Finding{Rule: rule, Severity: severity, Resource: n.ID, Message: msg, Fix: j.s.In.Dialect.Fix(fix), Help: HelpURI(rule), node: n}
 	if j.natStuck != "" && offersNAT[fix.Kind] {
 		if alt := j.s.In.Dialect.Fix(Change{Kind: MoveNATToPublicSubnet, NAT: j.natStuck, At: n}); alt != "" {

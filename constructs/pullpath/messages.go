@@ -69,3 +69,13 @@ func (j *judgement) serviceName(e *Endpoint) string {
 	}
 	return e.ServiceName
 }
+
+// named fills the partition placeholder of a message in where the set
+// names the region (an ECR host, an endpoint service) though the stack's
+// own environment is unknown.
+func (j *judgement) named(msg string) string {
+	if j.s.In.Region != "" || j.region == "" {
+		return msg
+	}
+	return strings.ReplaceAll(msg, j.s.In.Dialect.Placeholder(Partition), PartitionOf(j.region))
+}
