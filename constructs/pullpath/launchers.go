@@ -140,3 +140,11 @@ func StateParameters(s map[string]any) (map[string]any, bool) {
 	p, ok := s["Arguments"].(map[string]any)
 	return p, ok
 }
+
+// JSONata says whether a state's value is a JSONata expression ("{% ... %}"),
+// evaluated at run time.
+func JSONata(v any) bool {
+	s, ok := v.(string)
+	s = strings.TrimSpace(s)
+	return ok && strings.HasPrefix(s, "{%") && strings.HasSuffix(s, "%}")
+}

@@ -193,5 +193,8 @@ func dynamic(v any, whose string) any {
 		}
 		return out
 	}
+	if pullpath.JSONata(v) {
+		return unknown{why: "a JSONata expression that " + whose + "input gives at run time (" + pullpath.Show(v) + ")"}
+	}
 	return v
 }

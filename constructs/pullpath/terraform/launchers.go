@@ -90,6 +90,7 @@ func (mp *tfMapper) stateMachine(in *tfInst) {
 // RunTask API names them; a field written Key.$ is given at run time by
 // the state's input.
 func (mp *tfMapper) fillState(sv *pullpath.Service, state string, p map[string]any) {
+	jsonataAsInput(p)
 	dyn := func(m map[string]any, key string) string {
 		if v, ok := m[key+".$"]; ok {
 			return "the value of " + key + ", which state " + state + "'s input gives at run time (" + pullpath.Show(v) + ")"
@@ -226,4 +227,21 @@ func (mp *tfMapper) mentions(in *tfInst, name, text string) bool {
 		return false
 	}
 	return strings.Contains(string(src[rg.Start.Byte:rg.End.Byte]), text)
+}
+
+// jsonataAsInput rewrites the fields of a state's arguments that are
+// JSONata expressions ("{% ... %}") as fields its input gives (Key.$): both
+// are known only at run time.
+func jsonataAsInput(m map[string]any) {
+	for k, v := range m {
+		switch x := v.(type) {
+		case map[string]any:
+			jsonataAsInput(x)
+		default:
+			if pullpath.JSONata(v) {
+				delete(m, k)
+				m[k+".$"] = v
+			}
+		}
+	}
 }

@@ -45,3 +45,25 @@ resource "aws_sfn_state_machine" "lambda" {
 	later := tfFind(t, m.Services, "aws_sfn_state_machine.later")
 	eq(t, "definition at apply", later.TaskWhy, "the definition of aws_sfn_state_machine.later is the variable def")
 }
+
+// A JSONata state's expressions are known only at run time.
+func TestTerraformJSONataStateIsUnknownWhereItComputes(t *testing.T) {
+	m := writeTF(t, map[string]string{"main.tf": `
+resource "aws_ecs_task_definition" "job" {
+  family = "job"
+  requires_compatibilities = ["FARGATE"]
+  network_mode = "awsvpc"
+  container_definitions = jsonencode([{ name = "job", image = "public.ecr.aws/docker/library/busybox:1" }])
+}
+resource "aws_sfn_state_machine" "j" {
+  definition = jsonencode({ QueryLanguage = "JSONata", StartAt = "R", States = { R = {
+    Type = "Task", Resource = "arn:aws:states:::ecs:runTask.sync", End = true
+    Arguments = { TaskDefinition = aws_ecs_task_definition.job.arn, LaunchType = "{% $states.input.launchType %}",
+      NetworkConfiguration = { AwsvpcConfiguration = { Subnets = "{% $states.input.subnets %}", SecurityGroups = ["sg-1"] } } } } } })
+}
+`})
+	j := tfFind(t, m.Services, "aws_sfn_state_machine.j")
+	eq(t, "task", j.Task != nil, true)
+	eq(t, "launch type", j.LaunchType, "?")
+	eq(t, "subnets", j.SubnetsWhy, "the value of Subnets, which state R's input gives at run time ({% $states.input.subnets %})")
+}
