@@ -90,7 +90,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	flags.SetOutput(stderr)
 	format := flags.String("format", "text", "report format: text, json or sarif")
 	mermaid := flags.Bool("mermaid", false, "print each ECS service's pull path as a Mermaid flowchart instead")
-	requirePrivate := flags.Bool("require-private", false, "exit 1 when a service is not private (skipped ones aside)")
+	requirePrivate := flags.Bool("require-private", false, "exit 1 when a service or another launcher is not private (skipped ones and task definitions nothing launches aside)")
 	skip := flags.Bool("skip-non-templates", false, "skip files that are not CloudFormation templates (no AWSTemplateFormatVersion, no Resources with AWS::... types), one line on stderr each, instead of failing on them")
 	tfRoots := flags.Bool("terraform-roots", false, "take the paths as Terraform files and check the root modules that hold or call them (a folder is a root unless another folder calls it as source = \"./...\")")
 	printVersion := flags.Bool("version", false, "print pullcheck's version and exit")

@@ -111,9 +111,10 @@ func (p *pullPathPlugin) Validate(ctx awscdk.IPolicyValidationContext) *awscdk.P
 	if p.requirePrivate {
 		for _, t := range report.Templates {
 			for _, s := range t.Services {
-				if s.Verdict != pullpath.Private && s.Verdict != pullpath.Skipped {
+				// a task definition nothing launches fails by its error findings only
+				if s.Verdict != pullpath.Private && s.Verdict != pullpath.Skipped && s.Kind != pullpath.KindTaskDef {
 					add("PRIVATEPULL-REQUIRE-PRIVATE", "error",
-						fmt.Sprintf("ECS service %s is %s, not private: %s%s", s.ID, s.Verdict, s.Why, unknownsText(s.Unknowns)),
+						fmt.Sprintf("%s %s is %s, not private: %s%s", pullpath.KindLabel(s.Kind), s.ID, s.Verdict, s.Why, unknownsText(s.Unknowns)),
 						"make every piece of the pull path private and visible to the app", t.Path, s.ID)
 				}
 			}

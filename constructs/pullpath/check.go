@@ -22,6 +22,7 @@ func (m *Model) Merge(f *Model) {
 // service of m and gathers the findings per input.
 func Judge(m *Model) *Report {
 	m.finish()
+	m.unlaunched()
 	r := &Report{Version: 1, model: m}
 	byInput := map[*Input]*TemplateReport{}
 	for _, in := range m.Inputs {

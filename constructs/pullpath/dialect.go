@@ -86,6 +86,10 @@ const (
 	// PushImage pushes the missing tag or digest Change.Image to its
 	// repository, or points the task definition at one that exists.
 	PushImage
+	// MoveNATToPublicSubnet moves NAT gateway Change.NAT, whose own subnet
+	// has no route to an internet gateway, into a public subnet (offered
+	// beside the endpoints the tasks lack).
+	MoveNATToPublicSubnet
 )
 
 // Change is one fix for a dialect to word.
@@ -99,6 +103,8 @@ type Change struct {
 	Role string
 	// Image is the image reference (PushImage).
 	Image string
+	// NAT is the NAT gateway's id (MoveNATToPublicSubnet).
+	NAT string
 	// At is the resource the finding is on.
 	At *Node
 	// Egress, Ports and Peer describe the entry AllowInNetworkACL adds:

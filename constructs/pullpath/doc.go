@@ -1,7 +1,10 @@
 // Package pullpath is the core of the pull-path checker: it models the pull
 // path of ECS services, what a Fargate task needs to pull its image and
 // start, and judges each service: private, internet, broken, undecided or
-// skipped.
+// skipped. Other launchers of tasks (EventBridge rule targets and
+// schedules, Step Functions states that run a task) and Fargate task
+// definitions that nothing in the set launches are judged the same way
+// (launchers.go).
 //
 // It is plain Go with no parser: it imports neither jsii nor the CDK nor a
 // YAML or HCL library, so the pullcheck command built on it runs without

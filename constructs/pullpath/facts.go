@@ -98,10 +98,10 @@ func (j *judgement) facts() {
 	}
 	if j.vpc == nil {
 		for _, n := range j.needs {
-			j.unknown(n.svc+" endpoint", "the VPC of the service ("+cmp.Or(s.SubnetsWhy, s.GroupsWhy, "its subnets and groups are outside the set")+")")
+			j.unknown(n.svc+" endpoint", "the VPC of the tasks ("+cmp.Or(s.SubnetsWhy, s.GroupsWhy, "its subnets and groups are outside the set")+")")
 		}
 		if ecrNeed != No {
-			j.unknown("S3 gateway", "the VPC of the service")
+			j.unknown("S3 gateway", "the VPC of the tasks")
 		}
 		return
 	}

@@ -163,10 +163,19 @@ func sameGroup(g *Group, groups []*Group) Tri {
 	if slices.Contains(groups, g) {
 		return Yes
 	}
-	if g.Ext != "" || slices.ContainsFunc(groups, func(x *Group) bool { return x.Ext != "" }) {
-		return Unknown
+	for _, x := range groups {
+		if !distinct(g, x) {
+			return Unknown
+		}
 	}
 	return No
+}
+
+// distinct says whether two group nodes are surely two groups: both are
+// in the set, or one is and the other is a VPC's default group, which no
+// group the set creates can be. A group from outside may be any group.
+func distinct(a, b *Group) bool {
+	return (a.Ext == "" || a.VPCDefault && b.Ext == "") && (b.Ext == "" || b.VPCDefault && a.Ext == "")
 }
 
 // toEndpoint is whether rule r (of a task group) sends to endpoint e's

@@ -22,6 +22,7 @@ type judgement struct {
 	launch   string   // why the launch type is unknown
 	s3List   string   // the prefix list taken as S3's
 	assumed  []string // what the judgement took for granted, for why
+	natStuck string   // a NAT gateway of the task subnets whose own subnet has no internet route
 	// facts (see facts.go)
 	needs   []need
 	kms     []*Endpoint // kms endpoints that answer for the tasks' keys
@@ -35,7 +36,7 @@ type judgement struct {
 }
 
 func (j *judgement) unknown(piece, why string) {
-	u := piece + ": " + why
+	u := j.named(piece + ": " + why)
 	if !slices.Contains(j.unknowns, u) {
 		j.unknowns = append(j.unknowns, u)
 	}
@@ -56,7 +57,13 @@ func (j *judgement) goesOut(what string) {
 // find records a finding on node n.
 func (j *judgement) find(rule, severity string, n *Node, msg string, fix Change) {
 	fix.At = n
+	msg = j.named(msg)
 	f := &Finding{Rule: rule, Severity: severity, Resource: n.ID, Message: msg, Fix: j.s.In.Dialect.Fix(fix), Help: HelpURI(rule), node: n}
+	if j.natStuck != "" && offersNAT[fix.Kind] {
+		if alt := j.s.In.Dialect.Fix(Change{Kind: MoveNATToPublicSubnet, NAT: j.natStuck, At: n}); alt != "" {
+			f.Fix += "; or " + alt
+		}
+	}
 	for _, g := range j.findings {
 		if g.Rule == rule && g.node == n && g.Message == msg {
 			return
@@ -68,7 +75,7 @@ func (j *judgement) find(rule, severity string, n *Node, msg string, fix Change)
 // judge decides the verdict of service s.
 func (m *Model) judge(s *Service) *ServiceReport {
 	j := &judgement{m: m, s: s, reached: map[*Endpoint]Tri{}}
-	rep := &ServiceReport{ID: s.ID, service: s, j: j}
+	rep := &ServiceReport{ID: s.ID, Kind: s.KindOf(), service: s, j: j}
 	if why := j.skip(); why != "" {
 		rep.Verdict, rep.Why = Skipped, why
 		rep.Unknowns, rep.Findings = []string{}, []*Finding{}
@@ -97,6 +104,9 @@ func (m *Model) judge(s *Service) *ServiceReport {
 			}
 		}
 		j.unknown("launch type", j.launch)
+	}
+	if s.KindOf() == KindTaskDef {
+		j.networkUnknown()
 	}
 	rep.Findings, rep.Unknowns = j.findings, j.unknowns
 	if rep.Unknowns == nil {
@@ -156,9 +166,9 @@ func (j *judgement) skip() string {
 			return "capacity provider strategy " + strings.Join(s.Strategy, ", ") + ": no FARGATE or FARGATE_SPOT provider"
 		}
 	case s.Cluster == nil:
-		j.launch = "the service sets no launch type or strategy and names no cluster: the default cluster's default strategy decides"
+		j.launch = j.who() + " sets no launch type or strategy and names no cluster: the default cluster's default strategy decides"
 	case s.Cluster.Ext != "":
-		j.launch = "the service sets no launch type or strategy: the default strategy of cluster " + s.Cluster.Ext + " decides"
+		j.launch = j.who() + " sets no launch type or strategy: the default strategy of cluster " + s.Cluster.Ext + " decides"
 	case s.Cluster.StrategyWhy != "":
 		j.launch = s.Cluster.StrategyWhy
 	case len(s.Cluster.Strategy) == 0:
@@ -208,6 +218,9 @@ func (j *judgement) wayOut() {
 	}
 	if len(s.Subnets) == 0 {
 		j.out, j.via = Unknown, "the service names no subnet"
+		if s.KindOf() != KindService {
+			j.via = j.who() + " names no subnet"
+		}
 	}
 	if j.out == Yes {
 		switch reach(s.Groups, s.GroupsWhy, true, func(r *Rule) Tri { return toInternet(r, j.vpc) }) {
@@ -240,7 +253,11 @@ func (j *judgement) subnetOut(sn *Subnet) (Tri, string) {
 		}
 		switch r.Target {
 		case TargetNAT:
-			return natOut(r)
+			t, via := natOut(r)
+			if t == No && r.NATSubnet != nil {
+				j.natStuck = r.TargetID
+			}
+			return t, via
 		case TargetIGW:
 			switch j.s.PublicIP {
 			case Yes:
@@ -272,12 +289,12 @@ func natOut(r Route) (Tri, string) {
 			case TargetIGW:
 				return Yes, via
 			case TargetNAT:
-				return No, via + ", which sits in subnet " + sn.Name() + " routed to another NAT gateway"
+				return No, via + ", which sits in subnet " + sn.Name() + " whose route table " + sn.RouteTable.Name() + " sends 0.0.0.0/0 to NAT gateway " + x.TargetID + ", not to an internet gateway"
 			}
 			return Unknown, "where " + via + " leads (its subnet routes 0.0.0.0/0 to " + x.TargetID + ")"
 		}
 	}
-	return No, via + ", which sits in subnet " + sn.Name() + " with no route to an internet gateway"
+	return No, via + ", which sits in subnet " + sn.Name() + " with no route to an internet gateway: its " + routesText(sn.RouteTable)
 }
 
 func (j *judgement) regionOr() string {

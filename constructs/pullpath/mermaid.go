@@ -24,7 +24,7 @@ func (r *Report) Mermaid() string {
 			fmt.Fprintf(&b, "%s: no AWS::ECS::Service, no pull path to draw\n", t.Path)
 		}
 		for _, s := range t.Services {
-			fmt.Fprintf(&b, "#### Pull path of ECS service %s (%s): %s\n\n```mermaid\n%s```\n\n", s.ID, t.Path, s.Verdict, s.draw())
+			fmt.Fprintf(&b, "#### Pull path of %s (%s): %s\n\n```mermaid\n%s```\n\n", s.service.Label(), t.Path, s.Verdict, s.draw())
 		}
 	}
 	return b.String()
@@ -41,7 +41,7 @@ var missingEndpoint = map[string]string{
 // draw returns the flowchart of one service, without the fence.
 func (sr *ServiceReport) draw() string {
 	s, j, f := sr.service, sr.j, &flowchart{seen: map[string]bool{}}
-	svc := f.node("svc", s.ID, "ECS service "+s.ID)
+	svc := f.node("svc", s.ID, s.Label())
 	if sr.Verdict == Skipped {
 		f.node("problem", "skipped", "skipped: "+sr.Why)
 		return f.String()

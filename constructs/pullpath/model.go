@@ -285,6 +285,9 @@ type Group struct {
 	// DefaultEgress is true when a group with no egress rule allows all
 	// egress (CloudFormation), false when it allows none (Terraform).
 	DefaultEgress bool
+	// VPCDefault is true for a VPC's default security group, which no
+	// group the set creates can be.
+	VPCDefault bool
 }
 
 // Rule is one security-group rule.
@@ -308,9 +311,23 @@ type Rule struct {
 	PrefixListName string
 }
 
-// Service is an ECS service.
+// The kinds of launcher a Service stands for.
+const (
+	KindService      = "service"         // an ECS service
+	KindEventsRule   = "events-rule"     // an EventBridge rule's ECS target
+	KindSchedule     = "schedule"        // an EventBridge Scheduler schedule
+	KindStateMachine = "state-machine"   // a Step Functions ecs:runTask state
+	KindTaskDef      = "task-definition" // a Fargate task definition nothing in the set launches
+)
+
+// Service is an ECS service, or another launcher of tasks (Kind): an
+// EventBridge rule target, a schedule, a Step Functions state that runs a
+// task, or a Fargate task definition that nothing in the set launches
+// (RunTask from elsewhere). Each is judged the same way.
 type Service struct {
 	Node
+	// Kind is one of the Kind constants; "" is KindService.
+	Kind string
 	// Cluster is its cluster; nil when none is named (the default cluster).
 	Cluster *Cluster
 	// LaunchType is "FARGATE", "EC2", "EXTERNAL", "" when not set, or "?"
@@ -357,6 +374,9 @@ type TaskDef struct {
 	// ExecRole is the execution role; nil with ExecRoleWhy "" means none.
 	ExecRole    *Role
 	ExecRoleWhy string
+	// Fargate is true when its required compatibilities include FARGATE;
+	// OtherCompat is true when they also name another (EC2, EXTERNAL).
+	Fargate, OtherCompat bool
 }
 
 // Container is one container definition.
@@ -384,6 +404,10 @@ type Secret struct {
 	Store string
 	// From names it (an ARN, a name, a resource).
 	From string
+	// ARN is true when From is an ARN even though it is not written as one:
+	// the reader knows from the attribute it comes from (a Terraform
+	// aws_ssm_parameter.x.arn).
+	ARN bool
 }
 
 // Role is an IAM role.

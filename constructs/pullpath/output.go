@@ -31,7 +31,11 @@ func (r *Report) WriteText(w io.Writer) {
 		}
 		shown := map[*Finding]bool{}
 		for _, s := range t.Services {
-			fmt.Fprintf(w, "%s: %s: %s (%s)\n", name, s.ID, s.Verdict, s.Why)
+			id := s.ID
+			if s.Kind != KindService {
+				id += " (" + KindLabel(s.Kind) + ")"
+			}
+			fmt.Fprintf(w, "%s: %s: %s (%s)\n", name, id, s.Verdict, s.Why)
 			for _, u := range s.Unknowns {
 				fmt.Fprintf(w, "    unknown: %s\n", u)
 			}

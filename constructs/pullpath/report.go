@@ -74,10 +74,16 @@ const (
 	Skipped   = "skipped"
 )
 
-// ServiceReport is the verdict on one ECS service.
+// ServiceReport is the verdict on one ECS service or other launcher.
 type ServiceReport struct {
-	// ID is the service's logical id or Terraform address.
+	// ID is the service's logical id or Terraform address; for a launcher
+	// with several targets, the launcher's id and the target's
+	// ("Rule/Target0").
 	ID string `json:"id"`
+	// Kind is what launches the tasks: "service" (an ECS service),
+	// "events-rule", "schedule", "state-machine", or "task-definition" (a
+	// Fargate task definition nothing in the set launches).
+	Kind string `json:"kind"`
 	// Verdict is private, internet, broken, undecided or skipped.
 	Verdict string `json:"verdict"`
 	// Why explains the verdict in a line.
@@ -97,7 +103,9 @@ type TemplateReport struct {
 	// Path is the template file or Terraform folder; Stack the CDK stack.
 	Path  string `json:"path"`
 	Stack string `json:"stack"`
-	// Services are the input's ECS services.
+	// Services are the input's ECS services and other launchers of tasks
+	// (Kind says which), and its Fargate task definitions that nothing in
+	// the set launches.
 	Services []*ServiceReport `json:"services"`
 	// Findings are every finding on the input's own resources.
 	Findings []*Finding `json:"findings"`
@@ -122,8 +130,10 @@ type Report struct {
 }
 
 // Failed says whether any unacknowledged error finding is in the report,
-// or, with requirePrivate, any service that is not private or skipped, or
-// an input that hides part of itself (it may hold services of its own).
+// or, with requirePrivate, any service or other launcher that is not
+// private or skipped (a task definition nothing in the set launches fails
+// by its error findings only), or an input that hides part of itself (it
+// may hold services of its own).
 func (r *Report) Failed(requirePrivate bool) bool {
 	for _, t := range r.Templates {
 		if requirePrivate && len(t.Hidden) > 0 {
@@ -140,7 +150,9 @@ func (r *Report) Failed(requirePrivate bool) bool {
 					return true
 				}
 			}
-			if requirePrivate && s.Verdict != Private && s.Verdict != Skipped {
+			// a task definition nothing in the set launches has a network
+			// the set cannot show: only its error findings fail
+			if requirePrivate && s.Verdict != Private && s.Verdict != Skipped && s.Kind != KindTaskDef {
 				return true
 			}
 		}

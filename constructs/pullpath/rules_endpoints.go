@@ -52,7 +52,7 @@ func (j *judgement) missing(n need) {
 			sev = "warning" // exec sessions fail, the task runs
 		}
 		j.find(n.rule, sev, &s.Node,
-			fmt.Sprintf("ECS service %s runs in VPC %s, which has no interface endpoint for com.amazonaws.%s.%s, and its tasks have no way out (%s): %s", s.ID, v.ID, j.regionOr(), n.svc, j.via, missingEndpointWhat[n.svc]),
+			fmt.Sprintf("%s runs in VPC %s, which has no interface endpoint for com.amazonaws.%s.%s (%s), and its tasks have no way out (%s): %s", j.who(), v.ID, j.regionOr(), n.svc, j.dnsName(n.svc), j.via, missingEndpointWhat[n.svc]),
 			Change{Kind: AddInterfaceEndpoint, Region: j.regionOr(), Service: n.svc})
 	}
 }
@@ -71,8 +71,8 @@ func (j *judgement) privateDNS() {
 		case n.dnsUnknown != nil:
 			j.unknown("private DNS of endpoint "+n.dnsUnknown.ID, "PrivateDnsEnabled cannot be read")
 		default:
-			e, s := n.eps[0], j.s
-			msg := fmt.Sprintf("Interface endpoint %s (%s) has private DNS off (the default in CloudFormation and Terraform), so from ECS service %s the name %s still resolves to public addresses", e.ID, e.ServiceName, s.ID, e.ServiceName)
+			e := n.eps[0]
+			msg := fmt.Sprintf("Interface endpoint %s (%s) has private DNS off (the default in CloudFormation and Terraform), so in the VPC the name %s still resolves to public addresses", e.ID, j.serviceName(e), j.dnsName(n.svc))
 			fix := Change{Kind: EnablePrivateDNS}
 			switch j.out {
 			case No:
@@ -104,7 +104,7 @@ func (j *judgement) vpcDNS() {
 	switch v.DNSSupport {
 	case No:
 		j.find("PRIVATEPULL-VPC-DNS", "error", &v.Node,
-			fmt.Sprintf("VPC %s (ECS service %s) has EnableDnsSupport false: the Amazon DNS server is off, no AWS name resolves, and the task cannot pull its image", v.ID, j.s.ID),
+			fmt.Sprintf("VPC %s has EnableDnsSupport false: the Amazon DNS server is off, no AWS name resolves, and no task in it can pull its image", v.ID),
 			Change{Kind: EnableDNSSupport})
 	case Unknown:
 		j.unknown("DNS support of VPC "+v.ID, "EnableDnsSupport cannot be read")
@@ -114,7 +114,7 @@ func (j *judgement) vpcDNS() {
 	}
 	switch v.DNSHostnames {
 	case No:
-		msg := fmt.Sprintf("VPC %s (ECS service %s) has EnableDnsHostnames off (CloudFormation and Terraform default): private DNS of its interface endpoints does not work, so the ECR, logs and other names resolve to public addresses", v.ID, j.s.ID)
+		msg := fmt.Sprintf("VPC %s has EnableDnsHostnames off (CloudFormation and Terraform default): private DNS of its interface endpoints does not work, so %s resolve to public addresses", v.ID, j.dnsNames())
 		fix := Change{Kind: EnableDNSHostnames}
 		switch j.out {
 		case No:
@@ -140,7 +140,7 @@ func (j *judgement) endpointEgress() {
 		switch out {
 		case No:
 			j.find("PRIVATEPULL-ENDPOINT-EGRESS", "error", &s.Node,
-				fmt.Sprintf("ECS service %s's security groups (%s) have no tcp/443 egress to interface endpoint %s (%s, groups %s), which answers its name for the whole VPC: the tasks cannot reach it and the pull or start fails (CannotPullContainerError / ResourceInitializationError: i/o timeout)", s.ID, names(s.Groups), e.ID, e.ServiceName, names(e.Groups)),
+				fmt.Sprintf("%s's security groups (%s) have no tcp/443 egress to interface endpoint %s (%s, groups %s), which answers %s for the whole VPC: the tasks cannot reach it and the pull or start fails (CannotPullContainerError / ResourceInitializationError: i/o timeout)", j.who(), names(s.Groups), e.ID, j.serviceName(e), names(e.Groups), j.dnsName(e.Service)),
 				Change{Kind: AllowEgressToEndpoint})
 		case Unknown:
 			j.unknown("tcp/443 from the tasks to endpoint "+e.ID, cmp.Or(s.GroupsWhy, e.GroupsWhy, "a rule the set cannot compare"))
@@ -156,7 +156,7 @@ func (j *judgement) endpointIngress() {
 		switch reachEach(e.Groups, e.GroupsWhy, false, places(s.Subnets, s.SubnetsWhy), func(r *Rule, at *Subnet) Tri { return fromService(r, s, j.vpc, at) }) {
 		case No:
 			j.find("PRIVATEPULL-ENDPOINT-INGRESS", "error", &e.Node,
-				fmt.Sprintf("Interface endpoint %s (%s) has security groups (%s) that admit no tcp/443 from ECS service %s (groups %s, subnets %s): the endpoint refuses the tasks' HTTPS connections and the pull or start fails (CannotPullContainerError / ResourceInitializationError: i/o timeout)", e.ID, e.ServiceName, names(e.Groups), s.ID, names(s.Groups), subnetNames(s.Subnets)),
+				fmt.Sprintf("Interface endpoint %s (%s) has security groups (%s) that admit no tcp/443 from %s (groups %s, subnets %s): the endpoint refuses the tasks' HTTPS connections and the pull or start fails (CannotPullContainerError / ResourceInitializationError: i/o timeout)", e.ID, j.serviceName(e), names(e.Groups), j.who(), names(s.Groups), subnetNames(s.Subnets)),
 				Change{Kind: AllowIngressFromTasks})
 		case Unknown:
 			j.unknown("tcp/443 into endpoint "+e.ID+" from the tasks", cmp.Or(e.GroupsWhy, groupsWhy(e.Groups, false), "a rule the set cannot compare with the task subnets"))

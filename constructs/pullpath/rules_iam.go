@@ -42,7 +42,7 @@ func (j *judgement) endpointPolicy(e *Endpoint) {
 	}
 	if len(blocked) > 0 {
 		j.find("PRIVATEPULL-ENDPOINT-POLICY", "error", &e.Node,
-			fmt.Sprintf("Interface endpoint %s (%s) has a policy that does not allow (or denies) %s: the pull through it fails with CannotPullContainerError (AccessDenied)", e.ID, e.ServiceName, strings.Join(blocked, ", ")),
+			fmt.Sprintf("Interface endpoint %s (%s) has a policy that does not allow (or denies) %s: the pull through it fails with CannotPullContainerError (AccessDenied)", e.ID, j.serviceName(e), strings.Join(blocked, ", ")),
 			Change{Kind: AllowPullInEndpointPolicy})
 	}
 }
@@ -85,7 +85,7 @@ func (j *judgement) roleNeeds() []Request {
 			case "secretsmanager":
 				r.Action, r.Resource = "secretsmanager:GetSecretValue", secretARN(sec.From)
 			case "ssm":
-				r.Action, r.Resource = "ssm:GetParameters", j.parameterARN(sec.From)
+				r.Action, r.Resource = "ssm:GetParameters", j.parameterARN(sec)
 			default:
 				continue
 			}
@@ -106,8 +106,9 @@ func secretARN(from string) string {
 	return from
 }
 
-func (j *judgement) parameterARN(from string) string {
-	if strings.HasPrefix(from, "arn:") {
+func (j *judgement) parameterARN(sec Secret) string {
+	from := sec.From
+	if sec.ARN || strings.HasPrefix(from, "arn:") {
 		return from
 	}
 	return "arn:" + j.partitionOr() + ":ssm:" + j.regionSym() + ":" + j.account() + ":parameter/" + strings.TrimPrefix(from, "/")
@@ -130,7 +131,7 @@ func (j *judgement) executionRole() {
 	}
 	if t.ExecRole == nil {
 		j.find("PRIVATEPULL-EXECUTION-ROLE", "error", &t.Node,
-			fmt.Sprintf("Task definition %s (ECS service %s) has no execution role, but Fargate needs one to %s: the task fails to start (CannotPullContainerError / ResourceInitializationError)", t.ID, j.s.ID, needsText(needs)),
+			fmt.Sprintf("Task definition %s%s has no execution role, but Fargate needs one to %s: the task fails to start (CannotPullContainerError / ResourceInitializationError)", t.ID, j.runBy(), needsText(needs)),
 			Change{Kind: SetExecutionRole})
 		return
 	}
@@ -145,7 +146,7 @@ func (j *judgement) executionRole() {
 	}
 	if len(missing) > 0 {
 		j.find("PRIVATEPULL-EXECUTION-ROLE", "error", &t.Node,
-			fmt.Sprintf("Task definition %s (ECS service %s): its execution role %s is not allowed %s, which Fargate calls for the task: the task fails to start (CannotPullContainerError / ResourceInitializationError: AccessDenied)", t.ID, j.s.ID, t.ExecRole.ID, strings.Join(missing, ", ")),
+			fmt.Sprintf("Task definition %s%s: its execution role %s is not allowed %s, which Fargate calls for the task: the task fails to start (CannotPullContainerError / ResourceInitializationError: AccessDenied)", t.ID, j.runBy(), t.ExecRole.ID, strings.Join(missing, ", ")),
 			Change{Kind: GrantExecutionRole, Role: t.ExecRole.ID})
 	}
 }
@@ -203,7 +204,7 @@ func (j *judgement) pullThroughCache() {
 	switch j.out {
 	case No:
 		j.find("PRIVATEPULL-PULL-THROUGH-CACHE", "warning", &j.s.Node,
-			fmt.Sprintf("ECS service %s pulls %s through a pull-through cache, and its tasks have no way out (%s): the first pull of an image not yet cached needs the internet, so only images already cached can start", j.s.ID, first, j.via),
+			fmt.Sprintf("%s pulls %s through a pull-through cache, and its tasks have no way out (%s): the first pull of an image not yet cached needs the internet, so only images already cached can start", j.who(), first, j.via),
 			Change{Kind: WarmCache})
 		j.unknown("pull through cache", "it works only once the image is cached")
 	case Unknown:

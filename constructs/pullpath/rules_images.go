@@ -13,7 +13,7 @@ func (j *judgement) imageRegistry() {
 		switch j.out {
 		case No:
 			j.find("PRIVATEPULL-IMAGE-REGISTRY", "error", &j.s.Node,
-				fmt.Sprintf("ECS service %s runs image %s (container %s) from %s, which no VPC endpoint serves, and its tasks have no way out (%s): the pull fails with CannotPullContainerError", j.s.ID, f.c.Image, f.c.Name, f.host, j.via),
+				fmt.Sprintf("%s runs image %s (container %s) from %s, which no VPC endpoint serves, and its tasks have no way out (%s): the pull fails with CannotPullContainerError", j.who(), f.c.Image, f.c.Name, f.host, j.via),
 				Change{Kind: CopyImageToECR})
 		case Yes:
 			j.goesOut("image from " + f.host)
@@ -28,7 +28,7 @@ func (j *judgement) imageRegistry() {
 func (j *judgement) publicIP() {
 	if j.s.PublicIP == Yes {
 		j.find("PRIVATEPULL-PUBLIC-IP", "warning", &j.s.Node,
-			fmt.Sprintf("ECS service %s gives its tasks a public IP: with an internet-gateway route they reach AWS over the internet, not through the VPC endpoints", j.s.ID),
+			fmt.Sprintf("%s gives its tasks a public IP: with an internet-gateway route they reach AWS over the internet, not through the VPC endpoints", j.who()),
 			Change{Kind: DisablePublicIP})
 	}
 }

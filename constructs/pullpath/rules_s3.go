@@ -13,31 +13,25 @@ func (j *judgement) s3Gateway() {
 	if r == nil {
 		return
 	}
-	s := j.s
 	for _, gw := range r.idle {
+		// one finding for the cause, whichever launchers it strands
 		j.find("PRIVATEPULL-S3-GATEWAY", "error", &gw.Node,
-			fmt.Sprintf("S3 gateway endpoint %s is on route tables (%s) that no subnet uses: it serves nothing, and ECS service %s's tasks get no route to S3 through it for the image layers", gw.ID, names(gw.RouteTables), s.ID),
+			fmt.Sprintf("S3 gateway endpoint %s is on route tables (%s) that no subnet uses: it serves nothing, so tasks in the VPC get no route to S3 through it for the image layers", gw.ID, names(gw.RouteTables)),
 			Change{Kind: PutGatewayOnTaskRouteTables})
 	}
-	idleFinding := func(what string) bool {
-		if len(r.idle) == 0 || j.out == Yes || !r.sure {
-			return false
-		}
-		j.find("PRIVATEPULL-S3-GATEWAY", "error", &s.Node,
-			fmt.Sprintf("ECS service %s: %s, and the VPC's S3 gateway %s serves no subnet: the tasks get no route to S3 for the image layers, and the pull fails with CannotPullContainerError", s.ID, what, r.idle[0].ID),
-			Change{Kind: AddTaskRouteTablesToGateway})
-		return true
-	}
+	// the idle gateway's finding says it all when the tasks have no other
+	// way to the layers
+	stranded := len(r.idle) > 0 && j.out != Yes && r.sure
 	switch r.covered {
 	case No:
 		if len(r.gateways) == 0 && len(r.interfaces) > 0 {
 			return // PRIVATEPULL-S3-INTERFACE
 		}
-		if !idleFinding("its subnets use route tables (" + strings.Join(r.uncovered, ", ") + ") that no S3 gateway covers") {
+		if !stranded {
 			j.uncoveredS3("PRIVATEPULL-S3-GATEWAY")
 		}
 	case Unknown:
-		if !idleFinding("whatever route tables its subnets use") {
+		if !stranded {
 			j.unknown("S3 gateway on the task route tables", r.why)
 		}
 	}
@@ -64,7 +58,7 @@ func (j *judgement) uncoveredS3(rule string) {
 	case j.out == Unknown:
 		j.unknown("S3 gateway", "none on the task route tables, and "+j.via)
 	default:
-		what := fmt.Sprintf("ECS service %s's subnets use route tables (%s) that no S3 gateway endpoint of VPC %s covers", s.ID, strings.Join(r.uncovered, ", "), v.ID)
+		what := fmt.Sprintf("%s's subnets use route tables (%s) that no S3 gateway endpoint of VPC %s covers", j.who(), strings.Join(r.uncovered, ", "), v.ID)
 		if rule == "PRIVATEPULL-S3-INTERFACE" {
 			what += fmt.Sprintf(", and its S3 interface endpoint (%s) cannot serve ECR layers", r.interfaces[0].ID)
 		}
@@ -89,7 +83,7 @@ func (j *judgement) s3Egress() {
 	switch j.s3Out {
 	case No:
 		j.find("PRIVATEPULL-S3-EGRESS", "error", &s.Node,
-			fmt.Sprintf("ECS service %s's security groups (%s) have no tcp/443 egress to the S3 managed prefix list com.amazonaws.%s.s3, while the S3 gateway's route captures the image layers: the pull fails with CannotPullContainerError ... prod-%s-starport-layer-bucket.s3... i/o timeout", s.ID, names(s.Groups), j.regionOr(), j.regionOr()),
+			fmt.Sprintf("%s's security groups (%s) have no tcp/443 egress to the S3 managed prefix list com.amazonaws.%s.s3, while the S3 gateway's route captures the image layers: the pull fails with CannotPullContainerError ... prod-%s-starport-layer-bucket.s3... i/o timeout", j.who(), names(s.Groups), j.regionOr(), j.regionOr()),
 			Change{Kind: AllowEgressToS3, Region: j.regionOr()})
 	case Unknown:
 		j.unknown("tcp/443 from the tasks to the S3 prefix list", cmp.Or(s.GroupsWhy, groupsWhy(s.Groups, true), "a rule the set cannot compare"))

@@ -13,7 +13,7 @@ type dialect struct{}
 func (dialect) Fix(c pullpath.Change) string {
 	switch c.Kind {
 	case pullpath.AddInterfaceEndpoint:
-		return fmt.Sprintf("add an AWS::EC2::VPCEndpoint com.amazonaws.%s.%s with VpcEndpointType Interface and PrivateDnsEnabled true in the service's subnets", c.Region, c.Service)
+		return fmt.Sprintf("add an AWS::EC2::VPCEndpoint com.amazonaws.%s.%s with VpcEndpointType Interface and PrivateDnsEnabled true in the tasks' subnets", c.Region, c.Service)
 	case pullpath.EnablePrivateDNS:
 		return "set PrivateDnsEnabled: true on the endpoint (and keep EnableDnsSupport and EnableDnsHostnames on the VPC)"
 	case pullpath.EnableDNSSupport:
@@ -48,6 +48,8 @@ func (dialect) Fix(c pullpath.Change) string {
 		return "put the task subnets' route tables in the S3 gateway's RouteTableIds"
 	case pullpath.AddS3Gateway:
 		return "add an AWS::EC2::VPCEndpoint com.amazonaws." + c.Region + ".s3 with VpcEndpointType Gateway and the task subnets' route tables in RouteTableIds"
+	case pullpath.MoveNATToPublicSubnet:
+		return "move NAT gateway " + c.NAT + " into a public subnet (set its SubnetId to a subnet whose route table sends 0.0.0.0/0 to an internet gateway), so the tasks' way out works"
 	case pullpath.AllowEgressToS3:
 		return "add an egress rule tcp/443 to the prefix list com.amazonaws." + c.Region + ".s3 (DestinationPrefixListId, e.g. from ec2.PrefixList.fromLookup or DescribeManagedPrefixLists)"
 	case pullpath.AllowInNetworkACL:

@@ -1,6 +1,8 @@
 package cloudformation
 
 import (
+	"strings"
+
 	"github.com/privatepull/privatepull/constructs/pullpath"
 )
 
@@ -36,7 +38,15 @@ func (c *cfnCtx) fillService(id string, x *pullpath.Service) {
 		x.TaskWhy, x.SubnetsWhy, x.GroupsWhy, x.LaunchType, x.Awsvpc = why, why, why, "?", true
 		return
 	}
-	if cl, ok := p["Cluster"]; ok {
+	c.fillLaunch(x, p, p["Cluster"], p["TaskDefinition"], "NetworkConfiguration")
+}
+
+// fillLaunch reads what launches tasks, from the properties of a service
+// or a launcher's ECS parameters p: the cluster cl (nil for the default
+// cluster), the task definition task, the launch type, the strategy,
+// ECS Exec and the awsvpc configuration under key net.
+func (c *cfnCtx) fillLaunch(x *pullpath.Service, p map[string]any, cl, task any, net string) {
+	if cl != nil {
 		if n, ok := c.node(cl).(*pullpath.Cluster); ok {
 			x.Cluster = n
 		} else {
@@ -53,17 +63,26 @@ func (c *cfnCtx) fillService(id string, x *pullpath.Service) {
 		x.LaunchType = "?"
 	}
 	x.Strategy, x.StrategyWhy = strategy(p["CapacityProviderStrategy"])
-	if n, ok := c.node(p["TaskDefinition"]).(*pullpath.TaskDef); ok {
+	if n := c.taskDef(task); n != nil {
 		x.Task = n
+	} else if name, ok := task.(string); ok && x.KindOf() != pullpath.KindService {
+		x.TaskWhy = "the task definition " + name + ", which is not in the set"
 	} else {
-		x.TaskWhy = "the task definition is " + pullpath.WhyOf(p["TaskDefinition"])
+		x.TaskWhy = "the task definition is " + pullpath.WhyOf(task)
 	}
 	x.PublicIP, x.Exec = pullpath.No, triValue(p["EnableExecuteCommand"], pullpath.No)
-	netcfg, _ := p["NetworkConfiguration"].(map[string]any)
+	netcfg, _ := p[net].(map[string]any)
 	cfg, ok := netcfg["AwsvpcConfiguration"].(map[string]any)
 	if !ok {
-		if netcfg != nil {
-			x.Awsvpc, x.SubnetsWhy, x.GroupsWhy = true, "the network configuration is unreadable", "the network configuration is unreadable"
+		cfg, ok = netcfg["AwsVpcConfiguration"].(map[string]any) // EventBridge rules spell it so
+	}
+	if !ok {
+		if p[net] != nil {
+			why := "the network configuration is unreadable"
+			if netcfg == nil {
+				why = "the network configuration is " + pullpath.WhyOf(p[net])
+			}
+			x.Awsvpc, x.SubnetsWhy, x.GroupsWhy = true, why, why
 		}
 		return
 	}
@@ -88,6 +107,9 @@ func (c *cfnCtx) fillService(id string, x *pullpath.Service) {
 			x.Groups = []*pullpath.Group{c.defaultGroup(v)}
 		} else {
 			x.GroupsWhy = "the service names no security group: it gets its VPC's default group"
+			if x.KindOf() != pullpath.KindService {
+				x.GroupsWhy = x.Label() + " names no security group: the tasks get their VPC's default group"
+			}
 		}
 	case []any:
 		for _, g := range groups {
@@ -98,6 +120,31 @@ func (c *cfnCtx) fillService(id string, x *pullpath.Service) {
 	}
 }
 
+// taskDef finds the task definition v names: a reference, or the family
+// (family:revision, or an ARN) of a task definition of the template.
+func (c *cfnCtx) taskDef(v any) *pullpath.TaskDef {
+	if n, ok := c.node(v).(*pullpath.TaskDef); ok {
+		return n
+	}
+	fam, ok := v.(string)
+	if !ok || fam == "" {
+		return nil
+	}
+	if i := strings.Index(fam, ":task-definition/"); i >= 0 {
+		fam = fam[i+len(":task-definition/"):]
+	}
+	if i := strings.LastIndex(fam, ":"); i >= 0 {
+		fam = fam[:i]
+	}
+	for id, r := range c.tpl.Resources {
+		if r.Type == "AWS::ECS::TaskDefinition" && pullpath.Show(c.prop(id, "Family")) == fam {
+			t, _ := c.nodes[id].(*pullpath.TaskDef)
+			return t
+		}
+	}
+	return nil
+}
+
 func (c *cfnCtx) fillTask(id string, x *pullpath.TaskDef) {
 	v := c.resolve(c.tpl.Resources[id].Properties)
 	p, ok := v.(map[string]any)
@@ -105,6 +152,10 @@ func (c *cfnCtx) fillTask(id string, x *pullpath.TaskDef) {
 		why := "the properties of " + id + " are " + pullpath.WhyOf(v)
 		x.ContainersWhy, x.ExecRoleWhy, x.NetworkMode = why, why, "?"
 		return
+	}
+	for _, compat := range pullpath.Strings(p["RequiresCompatibilities"]) {
+		x.Fargate = x.Fargate || compat == "FARGATE"
+		x.OtherCompat = x.OtherCompat || compat != "FARGATE"
 	}
 	switch nm := p["NetworkMode"].(type) {
 	case nil:
@@ -138,6 +189,12 @@ func (c *cfnCtx) fillTask(id string, x *pullpath.TaskDef) {
 		ct.Image = pullpath.Show(img)
 		if u, ok := img.(unknown); ok {
 			ct.ImageWhy = "the image is " + u.why
+		} else if cc, ok := img.(concat); ok && len(cc) > 0 {
+			// the registry is a value from outside: name it
+			next, _ := cc[min(1, len(cc)-1)].(string)
+			if u, ok := cc[0].(unknown); ok && u.why != "" && !strings.HasPrefix(u.sym, "AWS::") && (strings.HasPrefix(next, "/") || strings.HasPrefix(next, ":")) {
+				ct.ImageWhy = "the image " + ct.Image + ", whose registry is " + u.why
+			}
 		}
 		if lc, ok := cd["LogConfiguration"].(map[string]any); ok {
 			ct.LogDriver = pullpath.Show(lc["LogDriver"])

@@ -12,6 +12,8 @@ import (
 // the model can be judged and drawn.
 func FuzzReadTemplate(f *testing.F) {
 	files, _ := filepath.Glob("../../../test/testdata/rules/*")
+	launchers, _ := filepath.Glob("../testdata/verdicts/launchers-*.yaml")
+	files = append(files, launchers...)
 	for _, file := range files {
 		if raw, err := os.ReadFile(file); err == nil {
 			f.Add(raw)

@@ -64,7 +64,7 @@ func (c *cfnCtx) fillEndpoint(id string, x *pullpath.Endpoint) {
 // cannot show.
 func (c *cfnCtx) defaultGroup(v *pullpath.VPC) *pullpath.Group {
 	return c.extNode("group", unknown{sym: "default-sg:" + v.ID, why: "the default security group of VPC " + v.Name()}, func(n pullpath.Node) any {
-		return &pullpath.Group{Node: n, EgressWhy: "the rules of " + n.Ext, IngressWhy: "the rules of " + n.Ext}
+		return &pullpath.Group{Node: n, EgressWhy: "the rules of " + n.Ext, IngressWhy: "the rules of " + n.Ext, VPCDefault: true}
 	}).(*pullpath.Group)
 }
 

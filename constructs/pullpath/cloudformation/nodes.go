@@ -239,6 +239,10 @@ func (c *cfnCtx) fill() {
 			}
 		}
 	}
+	// launchers other than services, once subnets know their VPCs
+	for _, id := range ids {
+		c.launchers(id, c.tpl.Resources[id])
+	}
 }
 
 // node returns the model node a resolved value refers to, or nil.

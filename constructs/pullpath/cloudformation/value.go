@@ -295,6 +295,11 @@ func (c *cfnCtx) getAtt(id, attr string, depth int) any {
 			name = c.res(v, depth+1)
 		}
 		return concat{"arn:", c.ref("AWS::Partition", depth), ":logs:", c.ref("AWS::Region", depth), ":", c.ref("AWS::AccountId", depth), ":log-group:", name, ":*"}.simplify()
+	case r.Type == "AWS::SSM::Parameter" && attr == "" && r.Properties["Name"] != nil:
+		// a Ref gives the parameter's name
+		if name, ok := c.res(r.Properties["Name"], depth+1).(string); ok {
+			return name
+		}
 	case r.Type == "AWS::ECR::Repository" && (attr == "RepositoryUri" || attr == "Arn"):
 		name := c.res(r.Properties["RepositoryName"], depth+1)
 		if name == nil {

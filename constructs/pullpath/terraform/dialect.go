@@ -48,6 +48,8 @@ func (dialect) Fix(c pullpath.Change) string {
 		return "put the task subnets' route tables in route_table_ids"
 	case pullpath.AddS3Gateway:
 		return "add an aws_vpc_endpoint com.amazonaws." + c.Region + ".s3 (vpc_endpoint_type = \"Gateway\") with the task subnets' route tables in route_table_ids"
+	case pullpath.MoveNATToPublicSubnet:
+		return "move " + c.NAT + " into a public subnet (set its subnet_id to a subnet whose route table sends 0.0.0.0/0 to an aws_internet_gateway), so the tasks' way out works"
 	case pullpath.AllowEgressToS3:
 		return "add egress { from_port = 443, to_port = 443, protocol = \"tcp\", prefix_list_ids = [data.aws_prefix_list.s3.id] }"
 	case pullpath.AllowInNetworkACL:

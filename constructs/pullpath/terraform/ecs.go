@@ -60,19 +60,7 @@ func (mp *tfMapper) fillECS() {
 		}
 	}
 	// Clusters.
-	strategy := func(it tfItem, typ string) ([]string, string) {
-		items, why := r.nested(it, typ)
-		var out []string
-		for _, x := range items {
-			s, w := tfStr(r.get(x, "capacity_provider"))
-			if w != "" {
-				why = w
-				continue
-			}
-			out = append(out, s)
-		}
-		return out, why
-	}
+	strategy := mp.strategy
 	for _, in := range mp.of("aws_ecs_cluster") {
 		c := mp.nodes[in.addr].(*pullpath.Cluster)
 		c.Strategy, c.StrategyWhy = strategy(r.item(in), "default_capacity_provider_strategy")
@@ -87,6 +75,11 @@ func (mp *tfMapper) fillECS() {
 	for _, in := range mp.of("aws_ecs_task_definition") {
 		t := mp.nodes[in.addr].(*pullpath.TaskDef)
 		it := r.item(in)
+		compat, _ := tfStrList(r.get(it, "requires_compatibilities"))
+		for _, c := range compat {
+			t.Fargate = t.Fargate || c == "FARGATE"
+			t.OtherCompat = t.OtherCompat || c != "FARGATE"
+		}
 		if r.has(it, "network_mode") {
 			s, why := mp.str(in, "network_mode")
 			if why != "" {
@@ -114,66 +107,93 @@ func (mp *tfMapper) fillECS() {
 	for _, in := range mp.of("aws_ecs_service") {
 		sv := mp.nodes[in.addr].(*pullpath.Service)
 		it := r.item(in)
-		if r.has(it, "cluster") {
-			s, why := mp.str(in, "cluster")
-			if why != "" {
-				sv.Cluster = mp.extCluster("?"+in.addr, why)
-			} else {
-				sv.Cluster = mp.cluster(s)
+		mp.fillLaunch(sv, it, it, "cluster", "task_definition")
+	}
+	mp.fillLaunchers()
+}
+
+// strategy reads the capacity provider strategy blocks typ of item it.
+func (mp *tfMapper) strategy(it tfItem, typ string) ([]string, string) {
+	r := mp.r
+	items, why := r.nested(it, typ)
+	var out []string
+	for _, x := range items {
+		s, w := tfStr(r.get(x, "capacity_provider"))
+		if w != "" {
+			why = w
+			continue
+		}
+		out = append(out, s)
+	}
+	return out, why
+}
+
+// fillLaunch reads what launches tasks: the cluster (attribute clAttr of
+// item cl), and from item it the launch type, the strategy, the task
+// definition (attribute taskAttr), ECS Exec and the awsvpc network
+// configuration, as an aws_ecs_service writes them (event targets and
+// schedules write them alike).
+func (mp *tfMapper) fillLaunch(sv *pullpath.Service, cl, it tfItem, clAttr, taskAttr string) {
+	r := mp.r
+	if r.has(cl, clAttr) {
+		s, why := tfStr(r.get(cl, clAttr))
+		if why != "" {
+			sv.Cluster = mp.extCluster("?"+sv.ID, why)
+		} else {
+			sv.Cluster = mp.cluster(s)
+		}
+	}
+	if r.has(it, "launch_type") {
+		s, why := tfStr(r.get(it, "launch_type"))
+		if why != "" {
+			s = "?"
+		}
+		sv.LaunchType = strings.ToUpper(s)
+	}
+	sv.Strategy, sv.StrategyWhy = mp.strategy(it, "capacity_provider_strategy")
+	ts, twhy := tfStr(r.get(it, taskAttr))
+	switch {
+	case twhy != "":
+		sv.TaskWhy = twhy
+	case ts == "":
+		sv.TaskWhy = "no task definition"
+	default:
+		sv.Task, sv.TaskWhy = mp.taskDef(ts)
+	}
+	sv.Exec = tfBool(r.get(it, "enable_execute_command"), pullpath.No)
+	sv.PublicIP = pullpath.No
+	ncs, nwhy := r.nested(it, "network_configuration")
+	if nwhy != "" {
+		sv.Awsvpc = true
+		sv.SubnetsWhy, sv.GroupsWhy, sv.PublicIP = nwhy, nwhy, pullpath.Unknown
+	}
+	if len(ncs) > 0 {
+		nc := ncs[0]
+		sv.Awsvpc = true
+		sv.PublicIP = tfBool(r.get(nc, "assign_public_ip"), pullpath.No)
+		l, why := tfStrList(r.get(nc, "subnets"))
+		sv.SubnetsWhy = why
+		for _, s := range l {
+			if x := mp.subnet(s); x != nil {
+				sv.Subnets = append(sv.Subnets, x)
 			}
 		}
-		if r.has(it, "launch_type") {
-			s, why := mp.str(in, "launch_type")
-			if why != "" {
-				s = "?"
+		gl, gwhy := tfStrList(r.get(nc, "security_groups"))
+		sv.GroupsWhy = gwhy
+		for _, s := range gl {
+			if x := mp.group(s); x != nil {
+				sv.Groups = append(sv.Groups, x)
 			}
-			sv.LaunchType = strings.ToUpper(s)
 		}
-		sv.Strategy, sv.StrategyWhy = strategy(it, "capacity_provider_strategy")
-		ts, twhy := mp.str(in, "task_definition")
-		switch {
-		case twhy != "":
-			sv.TaskWhy = twhy
-		case ts == "":
-			sv.TaskWhy = "no task definition"
-		default:
-			sv.Task, sv.TaskWhy = mp.taskDef(ts)
-		}
-		sv.Exec = tfBool(r.get(it, "enable_execute_command"), pullpath.No)
-		sv.PublicIP = pullpath.No
-		ncs, nwhy := r.nested(it, "network_configuration")
-		if nwhy != "" {
-			sv.Awsvpc = true
-			sv.SubnetsWhy, sv.GroupsWhy, sv.PublicIP = nwhy, nwhy, pullpath.Unknown
-		}
-		if len(ncs) > 0 {
-			nc := ncs[0]
-			sv.Awsvpc = true
-			sv.PublicIP = tfBool(r.get(nc, "assign_public_ip"), pullpath.No)
-			l, why := tfStrList(r.get(nc, "subnets"))
-			sv.SubnetsWhy = why
-			for _, s := range l {
-				if x := mp.subnet(s); x != nil {
-					sv.Subnets = append(sv.Subnets, x)
+		if gwhy == "" && len(sv.Groups) == 0 {
+			var v *pullpath.VPC
+			for _, sn := range sv.Subnets {
+				if sn.VPC != nil {
+					v = sn.VPC
+					break
 				}
 			}
-			gl, gwhy := tfStrList(r.get(nc, "security_groups"))
-			sv.GroupsWhy = gwhy
-			for _, s := range gl {
-				if x := mp.group(s); x != nil {
-					sv.Groups = append(sv.Groups, x)
-				}
-			}
-			if gwhy == "" && len(sv.Groups) == 0 {
-				var v *pullpath.VPC
-				for _, sn := range sv.Subnets {
-					if sn.VPC != nil {
-						v = sn.VPC
-						break
-					}
-				}
-				sv.Groups = []*pullpath.Group{mp.defaultGroup(v)}
-			}
+			sv.Groups = []*pullpath.Group{mp.defaultGroup(v)}
 		}
 	}
 }
@@ -275,6 +295,13 @@ func (mp *tfMapper) containers(s, why string) ([]*pullpath.Container, string) {
 			} else if sym == nil {
 				c.ImageWhy = c.Image
 			}
+		case strings.HasPrefix(c.Image, "${"):
+			// the registry is a value from outside: name it
+			if end := strings.IndexByte(c.Image, '}'); end > 0 && strings.ContainsAny(c.Image[end+1:min(end+2, len(c.Image))], "/:") {
+				if sym := mp.r.syms[c.Image[:end+1]]; sym != nil && sym.ext != "" {
+					c.ImageWhy = "the image " + c.Image + ", whose registry is " + sym.ext
+				}
+			}
 		}
 		if lc, ok := d["logConfiguration"].(map[string]any); ok {
 			c.LogDriver, _ = lc["logDriver"].(string)
@@ -286,7 +313,7 @@ func (mp *tfMapper) containers(s, why string) ([]*pullpath.Container, string) {
 			for _, x := range ss {
 				sm, _ := x.(map[string]any)
 				from, _ := sm["valueFrom"].(string)
-				c.Secrets = append(c.Secrets, pullpath.Secret{Store: mp.secretStore(from), From: from})
+				c.Secrets = append(c.Secrets, pullpath.Secret{Store: mp.secretStore(from), From: from, ARN: mp.isARN(from)})
 			}
 		}
 		if rc, ok := d["repositoryCredentials"].(map[string]any); ok {
@@ -309,4 +336,20 @@ func (mp *tfMapper) secretStore(from string) string {
 		}
 	}
 	return pullpath.SecretStore(from)
+}
+
+// isARN says whether a value is an ARN by the attribute it comes from: an
+// arn attribute, or the id of a resource whose id is its ARN.
+func (mp *tfMapper) isARN(s string) bool {
+	in, attr, _ := mp.ref(s)
+	if in == nil || !strings.HasPrefix(s, "${") {
+		return false
+	}
+	switch {
+	case attr == "arn" || strings.HasSuffix(attr, ".arn"):
+		return true
+	case attr == "id":
+		return in.res.typ == "aws_secretsmanager_secret" || in.res.typ == "aws_iam_policy"
+	}
+	return false
 }

@@ -43,7 +43,6 @@ func tfFunctions(r *tfReader) map[string]tfFunc {
 		"csvdecode": stdlib.CSVDecodeFunc, "jsondecode": stdlib.JSONDecodeFunc,
 		"formatdate": stdlib.FormatDateFunc, "timeadd": stdlib.TimeAddFunc,
 		"try": tryfunc.TryFunc, "can": tryfunc.CanFunc,
-		"jsonencode":  tfJSONEncodeFunc,
 		"length":      tfLengthFunc,
 		"replace":     tfReplaceFunc,
 		"range":       tfRangeFunc,
@@ -77,6 +76,7 @@ func tfFunctions(r *tfReader) map[string]tfFunc {
 		"cidrnetmask": tfStrFunc(tfCidrNetmask),
 	}
 	fs["file"] = tfStrFunc(func(p string) (string, error) { return r.readConfigFile(p) })
+	fs["jsonencode"] = r.jsonEncodeFunc()
 	fs["fileexists"] = function.New(&function.Spec{
 		Params: []function.Parameter{{Name: "path", Type: cty.String}},
 		Type:   function.StaticReturnType(cty.Bool),
@@ -101,29 +101,35 @@ func tfFunctions(r *tfReader) map[string]tfFunc {
 			if err != nil {
 				return cty.NilVal, err
 			}
-			expr, diags := hclsyntax.ParseTemplate([]byte(src), p, hcl.InitialPos)
-			if diags.HasErrors() {
-				return cty.NilVal, tfDiagError(diags)
-			}
-			vars := map[string]cty.Value{}
-			if v := args[1]; v.IsKnown() && !v.IsNull() && (v.Type().IsObjectType() || v.Type().IsMapType()) {
-				for k, x := range v.AsValueMap() {
-					vars[k] = x
-				}
-			} else if !v.IsKnown() {
-				return cty.UnknownVal(cty.String), nil
-			}
-			out, diags := expr.Value(&hcl.EvalContext{Variables: vars, Functions: inner})
-			if diags.HasErrors() {
-				return cty.NilVal, tfDiagError(diags)
-			}
-			if !out.IsKnown() {
-				return cty.UnknownVal(cty.String), nil
-			}
-			return convert.Convert(out, cty.String)
+			return tfRender(src, p, args[1], inner)
 		},
 	})
 	return fs
+}
+
+// tfRender renders template src (named name in errors) with the variables
+// of object or map vars, as templatefile() does.
+func tfRender(src, name string, vars cty.Value, funcs map[string]tfFunc) (cty.Value, error) {
+	expr, diags := hclsyntax.ParseTemplate([]byte(src), name, hcl.InitialPos)
+	if diags.HasErrors() {
+		return cty.NilVal, tfDiagError(diags)
+	}
+	vm := map[string]cty.Value{}
+	if vars.IsKnown() && !vars.IsNull() && (vars.Type().IsObjectType() || vars.Type().IsMapType()) {
+		for k, x := range vars.AsValueMap() {
+			vm[k] = x
+		}
+	} else if !vars.IsKnown() {
+		return cty.UnknownVal(cty.String), nil
+	}
+	out, diags := expr.Value(&hcl.EvalContext{Variables: vm, Functions: funcs})
+	if diags.HasErrors() {
+		return cty.NilVal, tfDiagError(diags)
+	}
+	if !out.IsKnown() {
+		return cty.UnknownVal(cty.String), nil
+	}
+	return convert.Convert(out, cty.String)
 }
 
 // readConfigFile reads a file as Terraform's file(): relative paths are
@@ -200,26 +206,44 @@ func tfToFunc(ty cty.Type) tfFunc {
 	})
 }
 
-// tfJSONEncodeFunc is jsonencode that keeps what is known: an unknown part
-// is written "${?}" instead of making the whole text unknown (its marks
-// stay on the result).
-var tfJSONEncodeFunc = function.New(&function.Spec{
-	Params: []function.Parameter{{Name: "val", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowNull: true, AllowDynamicType: true}},
-	Type:   function.StaticReturnType(cty.String),
-	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		b, err := json.Marshal(tfToGo(args[0], 0))
-		if err != nil {
-			return cty.NilVal, err
-		}
-		return cty.StringVal(string(b)), nil
-	},
-})
+// jsonEncodeFunc is jsonencode that keeps what is known: an unknown part
+// is written as a symbol that says why it is unknown ("${?}" when nothing
+// does) instead of making the whole text unknown; its marks stay on the
+// result.
+func (r *tfReader) jsonEncodeFunc() tfFunc {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "val", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowNull: true, AllowDynamicType: true, AllowMarked: true}},
+		Type:   function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			b, err := json.Marshal(r.toGo(args[0], 0))
+			if err != nil {
+				return cty.NilVal, err
+			}
+			_, pvm := args[0].UnmarkDeepWithPaths()
+			marks := cty.ValueMarks{}
+			for _, p := range pvm {
+				for m := range p.Marks {
+					marks[m] = struct{}{}
+				}
+			}
+			return cty.StringVal(string(b)).WithMarks(marks), nil
+		},
+	})
+}
 
-// tfToGo turns a value into what encoding/json writes; unknowns are "${?}".
-func tfToGo(v cty.Value, depth int) any {
-	v, _ = v.UnmarkDeep()
+// toGo turns a value into what encoding/json writes; an unknown is a
+// symbol of why it is unknown, or "${?}".
+func (r *tfReader) toGo(v cty.Value, depth int) any {
+	v, marks := v.Unmark()
 	switch {
-	case depth > 64 || !v.IsKnown():
+	case depth > 64:
+		return "${?}"
+	case !v.IsKnown():
+		for m := range marks {
+			if w, ok := m.(tfWhy); ok {
+				return r.whySymbol(string(w))
+			}
+		}
 		return "${?}"
 	case v.IsNull():
 		return nil
@@ -236,18 +260,31 @@ func tfToGo(v cty.Value, depth int) any {
 		out := []any{}
 		for it := v.ElementIterator(); it.Next(); {
 			_, e := it.Element()
-			out = append(out, tfToGo(e, depth+1))
+			out = append(out, r.toGo(e, depth+1))
 		}
 		return out
 	case t.IsMapType() || t.IsObjectType():
 		out := map[string]any{}
 		for it := v.ElementIterator(); it.Next(); {
 			k, e := it.Element()
-			out[k.AsString()] = tfToGo(e, depth+1)
+			out[k.AsString()] = r.toGo(e, depth+1)
 		}
 		return out
 	}
 	return "${?}"
+}
+
+// whySymbol is the symbol of an unknown part of a text, "${?WHY}", which
+// the model reads as what is defined outside the configuration, why.
+func (r *tfReader) whySymbol(why string) string {
+	s := "${?" + why + "}"
+	if strings.ContainsAny(why, "{}") {
+		return "${?}"
+	}
+	if r.syms[s] == nil {
+		r.syms[s] = &tfSym{ext: why}
+	}
+	return s
 }
 
 var tfLengthFunc = function.New(&function.Spec{
@@ -420,4 +457,43 @@ func tfIntArg(v cty.Value) (int64, error) {
 		return 0, errors.New("not a whole number")
 	}
 	return i, nil
+}
+
+// renderTemplateFile renders a data "template_file" (the hashicorp/template
+// provider): its template, often file("..."), with its vars, as
+// templatefile() does.
+func (r *tfReader) renderTemplateFile(in *tfInst) cty.Value {
+	src, why := tfStr(r.attr(in, "template", nil))
+	if why != "" {
+		return tfUnknown(why)
+	}
+	vars := r.attr(in, "vars", nil)
+	if in.res.b.Attrs["vars"] == nil {
+		// Terraform 0.11 wrote vars as a block
+		for _, c := range in.res.b.Blocks {
+			if c.Type == "vars" {
+				o := map[string]cty.Value{}
+				for k, a := range c.Attrs {
+					o[k] = r.eval(in.sc, a.Expr)
+				}
+				vars = cty.ObjectVal(o)
+			}
+		}
+	}
+	if why := tfWhyOf(vars); why != "" {
+		// a variable the set cannot show: the rendered text depends on it
+		u, _ := vars.UnmarkDeep()
+		if !u.IsWhollyKnown() {
+			return tfUnknown(why)
+		}
+	}
+	u, _ := vars.UnmarkDeep()
+	out, err := tfRender(src, in.addr, u, r.funcs)
+	if err != nil {
+		return tfUnknown("the template of " + in.addr + ", which cannot be rendered: " + err.Error())
+	}
+	if !out.IsKnown() {
+		return tfUnknown("the rendered template of " + in.addr)
+	}
+	return out
 }

@@ -404,7 +404,7 @@ func (mp *tfMapper) defaultGroup(v *pullpath.VPC) *pullpath.Group {
 	}
 	g := mp.extGroup("default|"+key, "the default security group of "+name)
 	g.ID = key + " (default security group)"
-	g.VPC = v
+	g.VPC, g.VPCDefault = v, true
 	return g
 }
 

@@ -401,6 +401,8 @@ func tfDefaultAttrs(res *tfRes) []string {
 		switch res.typ {
 		case "aws_iam_policy_document":
 			return []string{"json"}
+		case "template_file":
+			return []string{"rendered"}
 		case "aws_region":
 			return []string{"name", "region", "id"}
 		case "aws_caller_identity":
@@ -454,7 +456,13 @@ func (r *tfReader) ref(in *tfInst, name string, p *tfPath) cty.Value {
 // provider: every other data source looks things up in an account.
 var tfLookups = map[string]bool{
 	"aws_iam_policy_document": true, "aws_region": true, "aws_caller_identity": true,
-	"aws_partition": true, "aws_vpc_endpoint_service": false,
+	"aws_partition": true, "aws_vpc_endpoint_service": false, "template_file": true,
+}
+
+// tfDataWhy says why an attribute of data source in is unknown: only
+// Terraform reads it, at plan time.
+func tfDataWhy(in *tfInst) string {
+	return "the data source " + in.addr + " (data sources of type " + in.res.typ + " are read only by Terraform at plan time)"
 }
 
 // computed is an attribute known only after apply (or after a lookup).
@@ -471,7 +479,7 @@ func (r *tfReader) computed(in *tfInst, path string, p *tfPath) cty.Value {
 	}
 	if (p != nil && p.deep) || tfListish(path) {
 		if in.res.data && !tfLookups[in.res.typ] {
-			return tfUnknown("the data source " + in.addr)
+			return tfUnknown(tfDataWhy(in))
 		}
 		return tfUnknown(in.addr + "." + path + " (known after apply)")
 	}
@@ -483,7 +491,7 @@ func (r *tfReader) symbol(in *tfInst, path string) string {
 	if r.syms[s] == nil {
 		sym := &tfSym{inst: in, attr: path}
 		if in.res.data && !tfLookups[in.res.typ] {
-			sym.ext = "the data source " + in.addr
+			sym.ext = tfDataWhy(in)
 		}
 		r.syms[s] = sym
 	}
@@ -507,6 +515,8 @@ func (r *tfReader) special(in *tfInst, path string) (cty.Value, bool) {
 			return cty.StringVal(s), true
 		case "aws_iam_policy_document.json", "aws_iam_policy_document.minified_json":
 			return r.policyDocument(in), true
+		case "template_file.rendered":
+			return r.renderTemplateFile(in), true
 		case "aws_vpc_endpoint_service.service_name":
 			if a := in.res.b.Attrs["service"]; a != nil {
 				if s, why := tfStr(r.attr(in, "service", nil)); why == "" && s != "" {
@@ -533,6 +543,17 @@ func (r *tfReader) special(in *tfInst, path string) (cty.Value, bool) {
 		return cty.StringVal("arn:" + part + ":ecr:" + in.region() + ":" + in.account() + ":repository/" + name()), true
 	case "aws_cloudwatch_log_group.arn":
 		return cty.StringVal("arn:" + part + ":logs:" + in.region() + ":" + in.account() + ":log-group:" + name()), true
+	case "aws_ssm_parameter.arn":
+		// a parameter's ARN is its name under parameter/ (a leading slash
+		// once); its id is its name
+		if n := name(); !strings.HasPrefix(n, "${") {
+			return cty.StringVal("arn:" + part + ":ssm:" + in.region() + ":" + in.account() + ":parameter/" + strings.TrimPrefix(n, "/")), true
+		}
+	case "aws_ssm_parameter.id":
+		return cty.StringVal(name()), true
+	case "aws_secretsmanager_secret.id":
+		// a secret's id is its ARN
+		return cty.StringVal(r.symbol(in, "arn")), true
 	}
 	return cty.NilVal, false
 }
