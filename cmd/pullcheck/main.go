@@ -1,13 +1,14 @@
 // Command pullcheck judges the pull path of every ECS service in
-// CloudFormation templates (JSON or YAML), cdk.out cloud assemblies and
-// Terraform root modules, whoever wrote them, without Node.js:
+// CloudFormation templates (JSON or YAML), cdk.out cloud assemblies,
+// Terraform root modules and Terraform plans (terraform show -json),
+// whoever wrote them, without Node.js:
 //
 //	pullcheck [-format text|json|sarif] [-mermaid] [-require-private]
 //	          [-var NAME=VALUE]... [-var-file FILE]... PATH...
 //
 // A PATH is a template file, a folder holding manifest.json (a cdk.out),
-// a folder of *.tf files (a Terraform root module), or - for standard
-// input. All paths of one call form one set per environment: an import of
+// a folder of *.tf files (a Terraform root module), a plan or state JSON
+// file (terraform show -json), or - for standard input. All paths of one call form one set per environment: an import of
 // an export of another template of the set resolves to it.
 //
 // Each service gets a verdict: private, internet, broken, undecided or
@@ -35,6 +36,7 @@ import (
 // more entry here.
 func readers(vars, varFiles []string) []pullpath.Reader {
 	return []pullpath.Reader{
+		terraform.NewPlanReader(),
 		cloudformation.NewReader(nil),
 		terraform.NewReader(terraform.Options{Vars: vars, VarFiles: varFiles, Env: os.Environ()}),
 	}

@@ -1,0 +1,571 @@
+package terraform
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/privatepull/privatepull/constructs/pullpath"
+
+	"github.com/hashicorp/hcl/v2"
+	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// PlanReader reads what terraform show -json prints: a saved plan
+// (terraform plan -out tfplan && terraform show -json tfplan) or a state
+// (terraform show -json). It maps the plan's resource instances with the
+// static reader's mapping, so Terraform's defaults, addresses and fixes are
+// the same; values the plan knows only after apply are followed through
+// the configuration's references.
+type PlanReader struct{ m *pullpath.Model }
+
+// NewPlanReader returns a reader of plan and state JSON files.
+func NewPlanReader() *PlanReader { return &PlanReader{m: &pullpath.Model{}} }
+
+// planSniff is how much of a file Takes looks at.
+const planSniff = 64 << 10
+
+// Takes files whose JSON object has format_version beside
+// terraform_version, planned_values, resource_changes or values.
+func (r *PlanReader) Takes(src *pullpath.Source) bool {
+	if src.Dir {
+		return false
+	}
+	head := bytes.TrimLeft(src.Data, " \t\r\n\ufeff")
+	if len(head) == 0 || head[0] != '{' {
+		return false
+	}
+	if len(head) > planSniff {
+		head = head[:planSniff]
+	}
+	if !bytes.Contains(head, []byte(`"format_version"`)) || bytes.Contains(head, []byte(`"AWSTemplateFormatVersion"`)) {
+		return false
+	}
+	for _, k := range []string{`"terraform_version"`, `"planned_values"`, `"resource_changes"`, `"values"`} {
+		if bytes.Contains(head, []byte(k)) {
+			return true
+		}
+	}
+	return false
+}
+
+// Read reads one plan or state.
+func (r *PlanReader) Read(src *pullpath.Source) error {
+	name := src.Path
+	if name == "-" {
+		name = "standard input"
+	}
+	frag, err := ReadPlan(name, src.Data)
+	if err != nil {
+		return err
+	}
+	r.m.Merge(frag)
+	return nil
+}
+
+// Model is every plan read.
+func (r *PlanReader) Model() *pullpath.Model { return r.m }
+
+// Folder is "": plans are files.
+func (r *PlanReader) Folder() string { return "" }
+
+// ReadPlan reads the JSON of a plan or a state (terraform show -json) into
+// a model fragment of one Input named path, with the Terraform dialect.
+// Formats 0.x and 1.x are read; any other, or a file that is not whole
+// JSON, is an error of one line naming path.
+//
+// Resources come from planned_values (after) and resource_changes, data
+// sources from prior_state. A value that after_unknown marks is followed
+// through the configuration's references; a reference that cannot be
+// followed is unknown and names it. Sensitive values (after_sensitive,
+// sensitive_values, sensitive variables) are never kept: they are unknown
+// "(sensitive)". No variable's value is ever written into a message.
+func ReadPlan(path string, data []byte) (m *pullpath.Model, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			m, err = nil, fmt.Errorf("%s: cannot read this Terraform plan (internal error: %v)", path, p)
+		}
+	}()
+	var head struct {
+		FormatVersion   string          `json:"format_version"`
+		PlannedValues   json.RawMessage `json:"planned_values"`
+		ResourceChanges json.RawMessage `json:"resource_changes"`
+		Values          json.RawMessage `json:"values"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return nil, fmt.Errorf("%s: not a whole Terraform plan JSON (%s)", path, planJSONError(err))
+	}
+	if head.FormatVersion == "" {
+		return nil, fmt.Errorf("%s: not a Terraform plan or state (no format_version)", path)
+	}
+	if !strings.HasPrefix(head.FormatVersion, "0.") && !strings.HasPrefix(head.FormatVersion, "1.") {
+		return nil, fmt.Errorf("%s: Terraform JSON format %q is not read (pullcheck reads formats 0.x and 1.x)", path, head.FormatVersion)
+	}
+	pr := newPlanRead(path)
+	switch {
+	case head.PlannedValues != nil || head.ResourceChanges != nil:
+		var p tfjson.Plan
+		if err := json.Unmarshal(data, &p); err != nil {
+			return nil, fmt.Errorf("%s: not a Terraform plan (%s)", path, planJSONError(err))
+		}
+		pr.plan(&p)
+	case head.Values != nil:
+		var s tfjson.State
+		if err := json.Unmarshal(data, &s); err != nil {
+			return nil, fmt.Errorf("%s: not a Terraform state (%s)", path, planJSONError(err))
+		}
+		if s.Values != nil {
+			pr.values(s.Values.RootModule, nil, nil, false)
+		}
+	default:
+		return nil, fmt.Errorf("%s: a Terraform JSON document with neither planned_values, resource_changes nor values", path)
+	}
+	return pr.finish()
+}
+
+// planJSONError is a decoding error in one line, without quoting input.
+func planJSONError(err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		if se.Error() == "unexpected end of JSON input" {
+			return "the file ends early"
+		}
+		return fmt.Sprintf("invalid JSON at byte %d", se.Offset)
+	case errors.As(err, &te):
+		return fmt.Sprintf("%s is a %s, want a %s", te.Field, te.Value, te.Type)
+	case err.Error() == "unexpected end of JSON input":
+		return "the file ends early"
+	}
+	s := err.Error()
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if strings.Contains(s, "format version") {
+		return s
+	}
+	return "invalid JSON"
+}
+
+// planInst is one resource or data instance of the plan.
+type planInst struct {
+	in       *tfInst
+	mod      string // module address, "" for the root
+	typ      string
+	base     string // address without the instance key
+	data     bool
+	deferred bool           // a data source read only during apply
+	after    map[string]any // known values
+	unknown  any            // after_unknown
+	sens     any            // after_sensitive or sensitive_values
+	exprs    map[string]*tfjson.Expression
+	attrs    map[string]cty.Value
+	busy     map[string]bool
+}
+
+// planRead is one plan being read.
+type planRead struct {
+	r         *tfReader
+	path      string
+	insts     []*planInst
+	byAddr    map[string]*planInst
+	byBase    map[string][]*planInst
+	changes   map[string]*tfjson.Change
+	actions   map[string]tfjson.Actions
+	mods      map[string]*tfjson.ConfigModule // module address without keys to its configuration
+	calls     map[string]*tfjson.ModuleCall   // module address without keys to the call
+	vars      map[string]*tfjson.PlanVariable
+	modByAddr map[string]*tfMod
+	sensVar   map[string]bool
+	notes     []string
+}
+
+func newPlanRead(path string) *planRead {
+	r := &tfReader{
+		dir:     path,
+		configs: map[string]*tfConfig{},
+		syms:    map[string]*tfSym{},
+		in:      &pullpath.Input{Path: path, Dialect: dialect{}},
+	}
+	cfg := &tfConfig{dir: path, rel: ".", vars: map[string]*tfBlock{}, outputs: map[string]*tfBlock{},
+		byAddr: map[string]*tfRes{}, callByNm: map[string]*tfCall{}}
+	root := &tfMod{r: r, cfg: cfg, providers: map[string]tfProvider{"": {}}, vars: map[string]cty.Value{},
+		locals: map[string]cty.Value{}, outputs: map[string]cty.Value{}, busy: map[string]bool{},
+		insts: map[*tfRes]*tfInsts{}, children: map[*tfCall]*tfChildren{}}
+	r.root = root
+	return &planRead{r: r, path: path, byAddr: map[string]*planInst{}, byBase: map[string][]*planInst{},
+		changes: map[string]*tfjson.Change{}, actions: map[string]tfjson.Actions{},
+		mods: map[string]*tfjson.ConfigModule{}, modByAddr: map[string]*tfMod{}, calls: map[string]*tfjson.ModuleCall{}, sensVar: map[string]bool{}}
+}
+
+// plan reads a plan: the configuration first, then the planned values
+// with their changes, then the data sources of the prior state.
+func (pr *planRead) plan(p *tfjson.Plan) {
+	pr.vars = p.Variables
+	if p.Config != nil {
+		pr.config(p.Config.RootModule, "")
+		if pc := p.Config.ProviderConfigs["aws"]; pc != nil {
+			if e := pc.Expressions["region"]; e != nil && e.ExpressionData != nil {
+				pr.region(e)
+			}
+		}
+	}
+	for _, rc := range p.ResourceChanges {
+		if rc == nil || rc.Change == nil {
+			continue
+		}
+		pr.changes[rc.Address] = rc.Change
+		pr.actions[rc.Address] = rc.Change.Actions
+	}
+	if p.PlannedValues != nil {
+		pr.values(p.PlannedValues.RootModule, nil, nil, false)
+	}
+	if p.PriorState != nil && p.PriorState.Values != nil {
+		pr.values(p.PriorState.Values.RootModule, nil, nil, true)
+	}
+	// Data sources deferred to apply: in resource_changes only.
+	for _, rc := range p.ResourceChanges {
+		if rc == nil || rc.Change == nil || rc.Mode != tfjson.DataResourceMode || pr.byAddr[rc.Address] != nil {
+			continue
+		}
+		if !rc.Change.Actions.Read() {
+			continue
+		}
+		after, _ := rc.Change.After.(map[string]any)
+		pr.add(rc.Address, rc.ModuleAddress, rc.Type, rc.Name, rc.Index, true, after, rc.Change.AfterUnknown, rc.Change.AfterSensitive)
+	}
+}
+
+// region takes the aws provider's region when the configuration fixes it.
+func (pr *planRead) region(e *tfjson.Expression) {
+	if s, ok := e.ConstantValue.(string); ok && s != "" {
+		pr.r.root.providers[""] = tfProvider{region: s, account: pr.r.root.providers[""].account}
+		return
+	}
+	if len(e.References) > 0 && strings.HasPrefix(e.References[0], "var.") {
+		name := strings.TrimPrefix(e.References[0], "var.")
+		if v := pr.vars[name]; v != nil && !pr.sensVar[name] {
+			if s, ok := v.Value.(string); ok && s != "" {
+				pr.r.root.providers[""] = tfProvider{region: s, account: pr.r.root.providers[""].account}
+			}
+		}
+	}
+}
+
+// config indexes the configuration of a module and its calls.
+func (pr *planRead) config(m *tfjson.ConfigModule, addr string) {
+	if m == nil {
+		return
+	}
+	pr.mods[addr] = m
+	for name, v := range m.Variables {
+		if v != nil && v.Sensitive {
+			pr.sensVar[planJoin(addr, "var."+name)] = true
+		}
+	}
+	for name, call := range m.ModuleCalls {
+		if call == nil {
+			continue
+		}
+		child := planJoin(addr, "module."+name)
+		pr.calls[child] = call
+		pr.config(call.Module, child)
+	}
+}
+
+func planJoin(mod, rest string) string {
+	if mod == "" {
+		return rest
+	}
+	return mod + "." + rest
+}
+
+// values reads the resources of a module of planned_values or of a state.
+func (pr *planRead) values(m *tfjson.StateModule, _ any, _ any, prior bool) {
+	if m == nil {
+		return
+	}
+	for _, res := range m.Resources {
+		if res == nil || res.Address == "" || pr.byAddr[res.Address] != nil {
+			continue
+		}
+		data := res.Mode == tfjson.DataResourceMode
+		if prior && !data {
+			continue
+		}
+		var sens any
+		if len(res.SensitiveValues) > 0 {
+			_ = json.Unmarshal(res.SensitiveValues, &sens)
+		}
+		var unknown any
+		if ch := pr.changes[res.Address]; ch != nil {
+			if ch.Actions.Delete() && !ch.Actions.Replace() {
+				continue
+			}
+			if data && ch.Actions.Read() && !prior {
+				continue // deferred: read from resource_changes
+			}
+			unknown = ch.AfterUnknown
+			if ch.AfterSensitive != nil {
+				sens = planOr(sens, ch.AfterSensitive)
+			}
+		}
+		pr.add(res.Address, planModOf(res.Address), res.Type, res.Name, res.Index, data, res.AttributeValues, unknown, sens)
+	}
+	for _, c := range m.ChildModules {
+		pr.values(c, nil, nil, prior)
+	}
+}
+
+// planOr joins two sensitivity marks.
+func planOr(a, b any) any {
+	switch {
+	case a == nil || a == false:
+		return b
+	case b == nil || b == false:
+		return a
+	case a == true || b == true:
+		return true
+	}
+	am, ok1 := a.(map[string]any)
+	bm, ok2 := b.(map[string]any)
+	if ok1 && ok2 {
+		out := map[string]any{}
+		for k, v := range am {
+			out[k] = v
+		}
+		for k, v := range bm {
+			out[k] = planOr(out[k], v)
+		}
+		return out
+	}
+	al, ok1 := a.([]any)
+	bl, ok2 := b.([]any)
+	if ok1 && ok2 {
+		n := max(len(al), len(bl))
+		out := make([]any, n)
+		for i := range out {
+			var x, y any
+			if i < len(al) {
+				x = al[i]
+			}
+			if i < len(bl) {
+				y = bl[i]
+			}
+			out[i] = planOr(x, y)
+		}
+		return out
+	}
+	return true
+}
+
+// planModOf is the module part of an instance address.
+func planModOf(addr string) string {
+	parts := planSplit(addr)
+	mod := ""
+	for i := 0; i+1 < len(parts) && parts[i] == "module"; i += 2 {
+		mod = planJoin(mod, "module."+parts[i+1])
+	}
+	return mod
+}
+
+// planSplit splits an address at its dots, keeping brackets whole
+// (module.a["x.y"].aws_vpc.b is module, a["x.y"], aws_vpc, b).
+func planSplit(addr string) []string {
+	var out []string
+	depth, quoted, start := 0, false, 0
+	for i := 0; i < len(addr); i++ {
+		c := addr[i]
+		switch {
+		case quoted && c == '\\':
+			i++
+		case c == '"':
+			quoted = !quoted
+		case quoted:
+		case c == '[':
+			depth++
+		case c == ']':
+			depth--
+		case c == '.' && depth == 0:
+			out = append(out, addr[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, addr[start:])
+}
+
+// planStripKeys drops the instance keys of an address.
+func planStripKeys(addr string) string {
+	parts := planSplit(addr)
+	for i, p := range parts {
+		if j := strings.IndexByte(p, '['); j >= 0 {
+			parts[i] = p[:j]
+		}
+	}
+	return strings.Join(parts, ".")
+}
+
+// add makes the instance of a resource or data source.
+func (pr *planRead) add(addr, mod, typ, name string, index any, data bool, after map[string]any, unknown, sens any) {
+	if typ == "" || name == "" {
+		return
+	}
+	mod = planModOf(addr)
+	res := &tfRes{data: data, typ: typ, name: name, b: &tfBlock{Type: "resource", Labels: []string{typ, name}, Attrs: map[string]*hcl.Attribute{}, File: pr.path}}
+	if data {
+		res.b.Type = "data"
+	}
+	local := typ + "." + name
+	if data {
+		local = "data." + local
+	}
+	m := pr.module(mod)
+	in := &tfInst{res: res, mod: m, addr: addr, sc: &tfScope{mod: m}, memo: map[string]cty.Value{}, busy: map[string]bool{}}
+	// References of the module's expressions name its instances by their
+	// local address (for the mapping's unknowns).
+	grp := m.cfg.byAddr[local]
+	if grp == nil {
+		grp = &tfRes{data: data, typ: typ, name: name, b: res.b}
+		m.cfg.byAddr[local] = grp
+		m.insts[grp] = &tfInsts{mode: 'c'}
+	}
+	m.insts[grp].list = append(m.insts[grp].list, in)
+	pi := &planInst{in: in, mod: mod, typ: typ, base: planJoin(planStripKeys(mod), local), data: data,
+		after: after, unknown: unknown, sens: sens, attrs: map[string]cty.Value{}, busy: map[string]bool{}}
+	if pi.after == nil {
+		pi.after = map[string]any{}
+	}
+	if data {
+		if ch := pr.changes[addr]; ch != nil && ch.Actions.Read() {
+			pi.deferred = true
+		}
+	}
+	if cm := pr.mods[planStripKeys(mod)]; cm != nil {
+		for _, cr := range cm.Resources {
+			if cr != nil && cr.Address == local {
+				pi.exprs = cr.Expressions
+			}
+		}
+	}
+	_ = index
+	pr.insts = append(pr.insts, pi)
+	pr.byAddr[addr] = pi
+	pr.byBase[pi.base] = append(pr.byBase[pi.base], pi)
+}
+
+// module is the module instance of address mod (keys kept).
+func (pr *planRead) module(mod string) *tfMod {
+	if mod == "" {
+		return pr.r.root
+	}
+	if m := pr.modByAddr[mod]; m != nil {
+		return m
+	}
+	cfg := &tfConfig{dir: pr.path, rel: ".", vars: map[string]*tfBlock{}, outputs: map[string]*tfBlock{},
+		byAddr: map[string]*tfRes{}, callByNm: map[string]*tfCall{}}
+	m := &tfMod{r: pr.r, cfg: cfg, addr: mod, providers: pr.r.root.providers, vars: map[string]cty.Value{},
+		locals: map[string]cty.Value{}, outputs: map[string]cty.Value{}, busy: map[string]bool{},
+		insts: map[*tfRes]*tfInsts{}, children: map[*tfCall]*tfChildren{}}
+	pr.modByAddr[mod] = m
+	return m
+}
+
+// finish converts every instance's values, indexes known ids and maps the
+// instances into the model.
+func (pr *planRead) finish() (*pullpath.Model, error) {
+	r := pr.r
+	for _, pi := range pr.insts {
+		if pi.data && pi.typ == "aws_region" && !pi.deferred {
+			for _, k := range []string{"region", "name"} {
+				if s, ok := pi.after[k].(string); ok && s != "" && r.root.providers[""].region == "" {
+					r.root.providers[""] = tfProvider{region: s, account: r.root.providers[""].account}
+				}
+			}
+		}
+		if pi.data && pi.typ == "aws_caller_identity" && !pi.deferred {
+			if s, ok := pi.after["account_id"].(string); ok && s != "" && !pr.sensitive(pi, "account_id") {
+				r.root.providers[""] = tfProvider{region: r.root.providers[""].region, account: s}
+			}
+		}
+	}
+	if p := r.root.providers[""]; p.region != "" {
+		r.in.Region = p.region
+	}
+	if p := r.root.providers[""]; p.account != "" {
+		r.in.Account = p.account
+	}
+	pr.indexIDs()
+	for _, pi := range pr.insts {
+		keys := map[string]bool{}
+		for k := range pi.after {
+			keys[k] = true
+		}
+		if um, ok := pi.unknown.(map[string]any); ok {
+			for k := range um {
+				keys[k] = true
+			}
+		}
+		names := make([]string, 0, len(keys))
+		for k := range keys {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			pr.attr(pi, k)
+		}
+		r.root.cfg.resources = append(r.root.cfg.resources, pi.in.res)
+		r.root.insts[pi.in.res] = &tfInsts{list: []*tfInst{pi.in}}
+		if pi.deferred {
+			pr.notes = append(pr.notes, pi.in.addr+" (a data source read only during apply: what it gives is unknown)")
+		}
+	}
+	r.hidden = append(r.hidden, pr.notes...)
+	m, err := r.mapModel()
+	if err != nil {
+		return nil, err
+	}
+	pr.unknownAssociations(m)
+	return m, nil
+}
+
+// unknownAssociations: a route table that an association whose subnet is
+// unknown names may serve subnets, though none is known to use it.
+func (pr *planRead) unknownAssociations(m *pullpath.Model) {
+	tables := map[string]*pullpath.RouteTable{}
+	for _, t := range m.RouteTables {
+		tables[t.ID] = t
+	}
+	for _, pi := range pr.insts {
+		if pi.typ != "aws_route_table_association" || pi.data {
+			continue
+		}
+		sv := pi.attrs["subnet_id"]
+		if sv == cty.NilVal || tfWhyOf(sv) == "" {
+			continue
+		}
+		s, why := tfStr(pi.attrs["route_table_id"])
+		if why != "" {
+			continue
+		}
+		if sym := pr.r.syms[s]; sym != nil && sym.inst != nil {
+			if t := tables[sym.inst.addr]; t != nil {
+				t.Exported = true
+			}
+		}
+	}
+}
+
+// sensitive says whether an attribute of an instance is marked sensitive
+// as a whole.
+func (pr *planRead) sensitive(pi *planInst, name string) bool {
+	if pi.sens == true {
+		return true
+	}
+	m, _ := pi.sens.(map[string]any)
+	return m[name] == true
+}
