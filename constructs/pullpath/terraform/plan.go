@@ -520,11 +520,7 @@ func (pr *planRead) finish() (*pullpath.Model, error) {
 		}
 		r.root.cfg.resources = append(r.root.cfg.resources, pi.in.res)
 		r.root.insts[pi.in.res] = &tfInsts{list: []*tfInst{pi.in}}
-		if pi.deferred {
-			pr.notes = append(pr.notes, pi.in.addr+" (a data source read only during apply: what it gives is unknown)")
-		}
 	}
-	r.hidden = append(r.hidden, pr.notes...)
 	m, err := r.mapModel()
 	if err != nil {
 		return nil, err

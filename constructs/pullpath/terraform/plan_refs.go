@@ -73,7 +73,7 @@ func (pr *planRead) resolveExprDepth(mod, path, name string, e *tfjson.Expressio
 		return tfUnknown(path + " (known after apply)")
 	}
 	if len(refs) == 1 && !planDocs[name] {
-		return pr.resolveRef(mod, refs[0], depth+1)
+		return pr.resolveRef(mod, refs[0], name, depth+1)
 	}
 	return tfUnknown(path + " (known after apply: it uses " + planNames(mod, refs) + ")")
 }
@@ -101,7 +101,7 @@ func (pr *planRead) resolveList(mod, path, name string, l []any, u any, e *tfjso
 	j := 0
 	for i := range l {
 		if ul[i] == true {
-			out[i] = pr.resolveRef(mod, refs[j], 1)
+			out[i] = pr.resolveRef(mod, refs[j], name, 1)
 			j++
 			continue
 		}
@@ -155,8 +155,9 @@ func planParent(mod string) string {
 	return strings.Join(parts[:len(parts)-2], ".")
 }
 
-// resolveRef is the value a reference of module mod names.
-func (pr *planRead) resolveRef(mod, ref string, depth int) cty.Value {
+// resolveRef is the value a reference of module mod names, for attribute
+// (or output, or variable) name.
+func (pr *planRead) resolveRef(mod, ref, name string, depth int) cty.Value {
 	full := planJoin(mod, ref)
 	if depth > planMaxDepth {
 		return tfUnknown(full + " (references too deep to follow)")
@@ -177,9 +178,9 @@ func (pr *planRead) resolveRef(mod, ref string, depth int) cty.Value {
 		if len(parts) < 3 {
 			return tfUnknown(full + " (cannot be followed in a plan)")
 		}
-		return pr.instanceRef(mod, "data."+parts[1], parts[2], parts[3:], full, depth)
+		return pr.instanceRef(mod, "data."+parts[1], parts[2], parts[3:], name, depth)
 	}
-	return pr.instanceRef(mod, parts[0], parts[1], parts[2:], full, depth)
+	return pr.instanceRef(mod, parts[0], parts[1], parts[2:], name, depth)
 }
 
 // variable is the value of an input variable of module mod.
@@ -236,9 +237,24 @@ func (pr *planRead) moduleOutput(mod string, parts []string, depth int) cty.Valu
 	return pr.follow(v, planRest(parts, 2), label)
 }
 
+// planIDOf is the attribute a reference that lost its attribute
+// (aws_subnet.private[count.index].id keeps aws_subnet.private) reads for an
+// argument that takes ids (subnet_id, subnets, route_table_ids) or ARNs
+// (execution_role_arn, task_definition), or "".
+func planIDOf(arg string) string {
+	switch {
+	case strings.HasSuffix(arg, "_arn"), strings.HasSuffix(arg, "_arns"), arg == "task_definition":
+		return "arn"
+	case strings.HasSuffix(arg, "_id"), strings.HasSuffix(arg, "_ids"), arg == "subnets", arg == "security_groups",
+		arg == "cluster", strings.HasSuffix(arg, "_subnets"):
+		return "id"
+	}
+	return ""
+}
+
 // instanceRef is an attribute of the instance (or instances) of a resource
-// or data source of module mod.
-func (pr *planRead) instanceRef(mod, typ, name string, attr []string, full string, depth int) cty.Value {
+// or data source of module mod; arg is the argument the reference is for.
+func (pr *planRead) instanceRef(mod, typ, name string, attr []string, arg string, depth int) cty.Value {
 	nm, keys := planStep(name)
 	local := typ + "." + nm
 	cands := pr.byBase[planJoin(planStripKeys(mod), local)]
@@ -261,7 +277,11 @@ func (pr *planRead) instanceRef(mod, typ, name string, attr []string, full strin
 		in = []*planInst{pi}
 	}
 	if len(attr) == 0 {
-		return tfUnknown(label + " (the plan keeps the reference, not the attribute it reads)")
+		id := planIDOf(arg)
+		if id == "" {
+			return tfUnknown(label + " (the plan keeps the reference, not the attribute it reads)")
+		}
+		attr = []string{id}
 	}
 	var got cty.Value
 	for i, pi := range in {
