@@ -84,10 +84,15 @@ func (r *PlanReader) Folder() string { return "" }
 // followed is unknown and names it. Sensitive values (after_sensitive,
 // sensitive_values, sensitive variables) are never kept: they are unknown
 // "(sensitive)". No variable's value is ever written into a message.
-func ReadPlan(path string, data []byte) (m *pullpath.Model, err error) {
+func ReadPlan(path string, data []byte) (*pullpath.Model, error) {
+	_, m, err := readPlan(path, data)
+	return m, err
+}
+
+func readPlan(path string, data []byte) (pr *planRead, m *pullpath.Model, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			m, err = nil, fmt.Errorf("%s: cannot read this Terraform plan (internal error: %v)", path, p)
+			pr, m, err = nil, nil, fmt.Errorf("%s: cannot read this Terraform plan (internal error: %v)", path, p)
 		}
 	}()
 	var head struct {
@@ -97,34 +102,38 @@ func ReadPlan(path string, data []byte) (m *pullpath.Model, err error) {
 		Values          json.RawMessage `json:"values"`
 	}
 	if err := json.Unmarshal(data, &head); err != nil {
-		return nil, fmt.Errorf("%s: not a whole Terraform plan JSON (%s)", path, planJSONError(err))
+		return nil, nil, fmt.Errorf("%s: not a whole Terraform plan JSON (%s)", path, planJSONError(err))
 	}
 	if head.FormatVersion == "" {
-		return nil, fmt.Errorf("%s: not a Terraform plan or state (no format_version)", path)
+		return nil, nil, fmt.Errorf("%s: not a Terraform plan or state (no format_version)", path)
 	}
 	if !strings.HasPrefix(head.FormatVersion, "0.") && !strings.HasPrefix(head.FormatVersion, "1.") {
-		return nil, fmt.Errorf("%s: Terraform JSON format %q is not read (pullcheck reads formats 0.x and 1.x)", path, head.FormatVersion)
+		return nil, nil, fmt.Errorf("%s: Terraform JSON format %q is not read (pullcheck reads formats 0.x and 1.x)", path, head.FormatVersion)
 	}
-	pr := newPlanRead(path)
+	pr = newPlanRead(path)
 	switch {
 	case head.PlannedValues != nil || head.ResourceChanges != nil:
 		var p tfjson.Plan
 		if err := json.Unmarshal(data, &p); err != nil {
-			return nil, fmt.Errorf("%s: not a Terraform plan (%s)", path, planJSONError(err))
+			return nil, nil, fmt.Errorf("%s: not a Terraform plan (%s)", path, planJSONError(err))
 		}
 		pr.plan(&p)
 	case head.Values != nil:
 		var s tfjson.State
 		if err := json.Unmarshal(data, &s); err != nil {
-			return nil, fmt.Errorf("%s: not a Terraform state (%s)", path, planJSONError(err))
+			return nil, nil, fmt.Errorf("%s: not a Terraform state (%s)", path, planJSONError(err))
 		}
 		if s.Values != nil {
 			pr.values(s.Values.RootModule, nil, nil, false)
 		}
 	default:
-		return nil, fmt.Errorf("%s: a Terraform JSON document with neither planned_values, resource_changes nor values", path)
+		return nil, nil, fmt.Errorf("%s: a Terraform JSON document with neither planned_values, resource_changes nor values", path)
 	}
-	return pr.finish()
+	m, err = pr.finish()
+	if err != nil {
+		return nil, nil, err
+	}
+	return pr, m, nil
 }
 
 // planJSONError is a decoding error in one line, without quoting input.
@@ -164,6 +173,7 @@ type planInst struct {
 	unknown  any            // after_unknown
 	sens     any            // after_sensitive or sensitive_values
 	exprs    map[string]*tfjson.Expression
+	config   bool // the configuration has its block
 	attrs    map[string]cty.Value
 	busy     map[string]bool
 }
@@ -448,7 +458,7 @@ func (pr *planRead) add(addr, mod, typ, name string, index any, data bool, after
 	if cm := pr.mods[planStripKeys(mod)]; cm != nil {
 		for _, cr := range cm.Resources {
 			if cr != nil && cr.Address == local {
-				pi.exprs = cr.Expressions
+				pi.exprs, pi.config = cr.Expressions, true
 			}
 		}
 	}

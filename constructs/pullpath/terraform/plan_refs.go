@@ -315,7 +315,8 @@ func (pr *planRead) instAttr(pi *planInst, attr []string, depth int) cty.Value {
 		return tfUnknown(pi.in.addr + "." + name + " (references too deep to follow)")
 	}
 	v := pr.attr(pi, name)
-	if v == cty.NilVal {
+	computed := planAt(pi.unknown, name) == true && planAt(pi.sens, name) != true && (pi.exprs == nil || pi.exprs[name] == nil)
+	if v == cty.NilVal || computed {
 		switch {
 		case pi.data && pi.deferred:
 			v = tfUnknown(pi.in.addr + " (a data source read only during apply)")

@@ -141,7 +141,7 @@ func (pr *planRead) value(pi *planInst, path, name string, a, u, s any, e *tfjso
 		switch {
 		case plain && len(e.References) > 0:
 			return pr.resolveExpr(pi.mod, path, name, e)
-		case e == nil && top:
+		case e == nil && top && pi.config:
 			return cty.NilVal // computed by the provider, not configured
 		}
 		return tfUnknown(path + " (known after apply)")
