@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
+	"io"
 	"strings"
 
 	"github.com/privatepull/privatepull/constructs/pullpath"
@@ -95,39 +95,40 @@ func readPlan(path string, data []byte) (pr *planRead, m *pullpath.Model, err er
 			pr, m, err = nil, nil, fmt.Errorf("%s: cannot read this Terraform plan (internal error: %v)", path, p)
 		}
 	}()
-	var head struct {
-		FormatVersion   string          `json:"format_version"`
-		PlannedValues   json.RawMessage `json:"planned_values"`
-		ResourceChanges json.RawMessage `json:"resource_changes"`
-		Values          json.RawMessage `json:"values"`
+	// Decode once, as a plan (the Decoder of tfjson scans the bytes once;
+	// json.Unmarshal would check them whole first); a state has neither
+	// planned_values nor resource_changes and is decoded again as a state.
+	var p tfjson.Plan
+	type rawPlan tfjson.Plan // without its UnmarshalJSON, which copies the bytes into a Decoder
+	err = json.Unmarshal(data, (*rawPlan)(&p))
+	if v := p.FormatVersion; v != "" && !strings.HasPrefix(v, "0.") && !strings.HasPrefix(v, "1.") {
+		return nil, nil, fmt.Errorf("%s: Terraform JSON format %q is not read (pullcheck reads formats 0.x and 1.x)", path, v)
 	}
-	if err := json.Unmarshal(data, &head); err != nil {
-		return nil, nil, fmt.Errorf("%s: not a whole Terraform plan JSON (%s)", path, planJSONError(err))
+	if err == nil {
+		err = p.Validate()
 	}
-	if head.FormatVersion == "" {
-		return nil, nil, fmt.Errorf("%s: not a Terraform plan or state (no format_version)", path)
-	}
-	if !strings.HasPrefix(head.FormatVersion, "0.") && !strings.HasPrefix(head.FormatVersion, "1.") {
-		return nil, nil, fmt.Errorf("%s: Terraform JSON format %q is not read (pullcheck reads formats 0.x and 1.x)", path, head.FormatVersion)
+	if err != nil {
+		if strings.Contains(err.Error(), "format version is missing") {
+			return nil, nil, fmt.Errorf("%s: not a Terraform plan or state (no format_version)", path)
+		}
+		var se *json.SyntaxError
+		if errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			return nil, nil, fmt.Errorf("%s: not whole JSON (%s)", path, planJSONError(err))
+		}
+		return nil, nil, fmt.Errorf("%s: not a Terraform plan (%s)", path, planJSONError(err))
 	}
 	pr = newPlanRead(path)
-	switch {
-	case head.PlannedValues != nil || head.ResourceChanges != nil:
-		var p tfjson.Plan
-		if err := json.Unmarshal(data, &p); err != nil {
-			return nil, nil, fmt.Errorf("%s: not a Terraform plan (%s)", path, planJSONError(err))
-		}
+	if p.PlannedValues != nil || p.ResourceChanges != nil {
 		pr.plan(&p)
-	case head.Values != nil:
+	} else {
 		var s tfjson.State
-		if err := json.Unmarshal(data, &s); err != nil {
+		if err := s.UnmarshalJSON(data); err != nil {
 			return nil, nil, fmt.Errorf("%s: not a Terraform state (%s)", path, planJSONError(err))
 		}
-		if s.Values != nil {
-			pr.values(s.Values.RootModule, nil, nil, false)
+		if s.Values == nil {
+			return nil, nil, fmt.Errorf("%s: a Terraform JSON document with neither planned_values, resource_changes nor values", path)
 		}
-	default:
-		return nil, nil, fmt.Errorf("%s: a Terraform JSON document with neither planned_values, resource_changes nor values", path)
+		pr.values(s.Values.RootModule, nil, nil, false)
 	}
 	m, err = pr.finish()
 	if err != nil {
@@ -147,8 +148,8 @@ func planJSONError(err error) string {
 		}
 		return fmt.Sprintf("invalid JSON at byte %d", se.Offset)
 	case errors.As(err, &te):
-		return fmt.Sprintf("%s is a %s, want a %s", te.Field, te.Value, te.Type)
-	case err.Error() == "unexpected end of JSON input":
+		return fmt.Sprintf("%s has the wrong type (%s)", te.Field, te.Value)
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF), err.Error() == "unexpected end of JSON input":
 		return "the file ends early"
 	}
 	s := err.Error()
@@ -191,6 +192,7 @@ type planRead struct {
 	calls     map[string]*tfjson.ModuleCall   // module address without keys to the call
 	vars      map[string]*tfjson.PlanVariable
 	modByAddr map[string]*tfMod
+	scopes    map[*tfMod]*tfScope
 	sensVar   map[string]bool
 	notes     []string
 }
@@ -210,7 +212,7 @@ func newPlanRead(path string) *planRead {
 	r.root = root
 	return &planRead{r: r, path: path, byAddr: map[string]*planInst{}, byBase: map[string][]*planInst{},
 		changes: map[string]*tfjson.Change{}, actions: map[string]tfjson.Actions{},
-		mods: map[string]*tfjson.ConfigModule{}, modByAddr: map[string]*tfMod{}, calls: map[string]*tfjson.ModuleCall{}, sensVar: map[string]bool{}}
+		mods: map[string]*tfjson.ConfigModule{}, modByAddr: map[string]*tfMod{}, scopes: map[*tfMod]*tfScope{}, calls: map[string]*tfjson.ModuleCall{}, sensVar: map[string]bool{}}
 }
 
 // plan reads a plan: the configuration first, then the planned values
@@ -435,7 +437,7 @@ func (pr *planRead) add(addr, mod, typ, name string, index any, data bool, after
 		local = "data." + local
 	}
 	m := pr.module(mod)
-	in := &tfInst{res: res, mod: m, addr: addr, sc: &tfScope{mod: m}, memo: map[string]cty.Value{}, busy: map[string]bool{}}
+	in := &tfInst{res: res, mod: m, addr: addr, sc: pr.scope(m), memo: map[string]cty.Value{}, busy: map[string]bool{}}
 	// References of the module's expressions name its instances by their
 	// local address (for the mapping's unknowns).
 	grp := m.cfg.byAddr[local]
@@ -446,7 +448,7 @@ func (pr *planRead) add(addr, mod, typ, name string, index any, data bool, after
 	}
 	m.insts[grp].list = append(m.insts[grp].list, in)
 	pi := &planInst{in: in, mod: mod, typ: typ, base: planJoin(planStripKeys(mod), local), data: data,
-		after: after, unknown: unknown, sens: sens, attrs: map[string]cty.Value{}, busy: map[string]bool{}}
+		after: after, unknown: unknown, sens: sens, attrs: map[string]cty.Value{}}
 	if pi.after == nil {
 		pi.after = map[string]any{}
 	}
@@ -466,6 +468,16 @@ func (pr *planRead) add(addr, mod, typ, name string, index any, data bool, after
 	pr.insts = append(pr.insts, pi)
 	pr.byAddr[addr] = pi
 	pr.byBase[pi.base] = append(pr.byBase[pi.base], pi)
+}
+
+// scope is the one scope of a module's instances.
+func (pr *planRead) scope(m *tfMod) *tfScope {
+	sc := pr.scopes[m]
+	if sc == nil {
+		sc = &tfScope{mod: m}
+		pr.scopes[m] = sc
+	}
+	return sc
 }
 
 // module is the module instance of address mod (keys kept).
@@ -511,22 +523,20 @@ func (pr *planRead) finish() (*pullpath.Model, error) {
 	}
 	pr.indexIDs()
 	for _, pi := range pr.insts {
-		keys := map[string]bool{}
+		attrs := pi.in.res.b.Attrs
+		add := func(k string) {
+			if _, ok := attrs[k]; ok || pr.absent(pi, k) {
+				return
+			}
+			attrs[k] = &hcl.Attribute{Name: k, Expr: planLazy{pr: pr, pi: pi, name: k}}
+		}
 		for k := range pi.after {
-			keys[k] = true
+			add(k)
 		}
 		if um, ok := pi.unknown.(map[string]any); ok {
 			for k := range um {
-				keys[k] = true
+				add(k)
 			}
-		}
-		names := make([]string, 0, len(keys))
-		for k := range keys {
-			names = append(names, k)
-		}
-		sort.Strings(names)
-		for _, k := range names {
-			pr.attr(pi, k)
 		}
 		r.root.cfg.resources = append(r.root.cfg.resources, pi.in.res)
 		r.root.insts[pi.in.res] = &tfInsts{list: []*tfInst{pi.in}}
@@ -550,11 +560,11 @@ func (pr *planRead) unknownAssociations(m *pullpath.Model) {
 		if pi.typ != "aws_route_table_association" || pi.data {
 			continue
 		}
-		sv := pi.attrs["subnet_id"]
+		sv := pr.attr(pi, "subnet_id")
 		if sv == cty.NilVal || tfWhyOf(sv) == "" {
 			continue
 		}
-		s, why := tfStr(pi.attrs["route_table_id"])
+		s, why := tfStr(pr.attr(pi, "route_table_id"))
 		if why != "" {
 			continue
 		}

@@ -11,22 +11,6 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// planStatic is an attribute holding a value already known.
-func planStatic(name, file string, v cty.Value) *hcl.Attribute {
-	rg := hcl.Range{Filename: file}
-	return &hcl.Attribute{Name: name, Expr: hcl.StaticExpr(v, rg), Range: rg, NameRange: rg}
-}
-
-// planExpr is an attribute's value with the references of its
-// configuration expression: where the value is unknown, the mapping
-// names the instances its expression refers to, as for HCL.
-type planExpr struct {
-	hcl.Expression
-	refs []hcl.Traversal
-}
-
-func (e planExpr) Variables() []hcl.Traversal { return e.refs }
-
 // planTraversals parses references ("aws_subnet.private",
 // "module.vpc.private_subnets") into traversals.
 func planTraversals(refs []string) []hcl.Traversal {
@@ -54,6 +38,9 @@ func (pr *planRead) attr(pi *planInst, name string) cty.Value {
 	if pi.busy[name] {
 		return tfUnknown(pi.in.addr + "." + name + " (a cycle)")
 	}
+	if pi.busy == nil {
+		pi.busy = map[string]bool{}
+	}
 	pi.busy[name] = true
 	var v cty.Value
 	if pi.deferred {
@@ -67,18 +54,55 @@ func (pr *planRead) attr(pi *planInst, name string) cty.Value {
 	}
 	delete(pi.busy, name)
 	pi.attrs[name] = v
-	if v != cty.NilVal {
-		if u, _ := v.Unmark(); !(u.IsKnown() && u.IsNull()) {
-			a := planStatic(name, pr.path, v)
-			if e := pi.exprs[name]; e != nil && e.ExpressionData != nil && len(e.References) > 0 && tfWhyOf(v) != "" {
-				a.Expr = planExpr{Expression: a.Expr, refs: planTraversals(planPrimaries(e.References))}
-			}
-			pi.in.res.b.Attrs[name] = a
-			pi.in.memo[name] = v
-		}
-	}
 	return v
 }
+
+// absent says, without converting it, that an attribute is null or left
+// to the provider: the mapping sees it unset.
+func (pr *planRead) absent(pi *planInst, name string) bool {
+	u := planAt(pi.unknown, name)
+	switch {
+	case pi.deferred:
+		return false
+	case u == true:
+		return pi.config && (pi.exprs == nil || pi.exprs[name] == nil)
+	}
+	return pi.after[name] == nil && u == nil
+}
+
+// planLazy is an attribute of a plan instance, converted when the mapping
+// first reads it: most attributes of a plan are never read.
+type planLazy struct {
+	pr   *planRead
+	pi   *planInst
+	name string
+}
+
+func (e planLazy) Value(*hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
+	v := e.pr.attr(e.pi, e.name)
+	if v == cty.NilVal {
+		v = cty.NullVal(cty.DynamicPseudoType)
+	}
+	return v, nil
+}
+
+// Variables are the references of the attribute's expression where its
+// value is unknown: the mapping names the instances they refer to.
+func (e planLazy) Variables() []hcl.Traversal {
+	if e.pi.exprs == nil || (!e.pi.deferred && !planHasTrue(planAt(e.pi.unknown, e.name)) && !planHasTrue(planAt(e.pi.sens, e.name))) {
+		return nil // known
+	}
+	if tfWhyOf(e.pr.attr(e.pi, e.name)) == "" {
+		return nil
+	}
+	if x := e.pi.exprs[e.name]; x != nil && x.ExpressionData != nil && len(x.References) > 0 {
+		return planTraversals(planPrimaries(x.References))
+	}
+	return nil
+}
+
+func (e planLazy) Range() hcl.Range      { return hcl.Range{Filename: e.pr.path} }
+func (e planLazy) StartRange() hcl.Range { return e.Range() }
 
 // planAt is the mark of key k in a mark object (after_unknown,
 // after_sensitive): true for all of it, an object or list for parts.
