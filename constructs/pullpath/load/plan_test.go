@@ -21,6 +21,8 @@ func TestPlanConformance(t *testing.T) {
 	}{
 		{"writeup-broken", "writeup-broken", true},
 		{"writeup-fixed", "writeup-fixed", true},
+		{"no-egress-block", "no-egress-block", true},
+		{"main-route-table", "main-route-table", true},
 		{"registry-vpc", "registry-vpc", false},
 	} {
 		t.Run(c.plan, func(t *testing.T) {

@@ -67,7 +67,8 @@ func (pr *planRead) absent(pi *planInst, name string) bool {
 	case u == true:
 		return pi.config && (pi.exprs == nil || pi.exprs[name] == nil)
 	}
-	return pi.after[name] == nil && u == nil
+	a := pi.after[name]
+	return (a == nil || a == "") && u == nil
 }
 
 // planLazy is an attribute of a plan instance, converted when the mapping
@@ -252,7 +253,7 @@ func (pr *planRead) object(pi *planInst, path string, a map[string]any, u, s any
 	return cty.ObjectVal(o)
 }
 
-// planCty converts a known JSON value.
+// planCty converts a known JSON value; "" is null.
 func planCty(a any) cty.Value {
 	switch x := a.(type) {
 	case nil:
@@ -267,6 +268,11 @@ func planCty(a any) cty.Value {
 		}
 		return cty.NullVal(cty.Number)
 	case string:
+		if x == "" {
+			// The AWS provider (SDKv2) writes "" for a string argument
+			// not set: unset, as in the configuration.
+			return cty.NullVal(cty.String)
+		}
 		return cty.StringVal(strings.ToValidUTF8(x, "\uFFFD"))
 	case []any:
 		if len(x) == 0 {
