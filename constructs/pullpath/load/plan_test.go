@@ -23,6 +23,7 @@ func TestPlanConformance(t *testing.T) {
 		{"writeup-fixed", "writeup-fixed", true},
 		{"no-egress-block", "no-egress-block", true},
 		{"main-route-table", "main-route-table", true},
+		{"count-foreach", "count-foreach", true},
 		{"registry-vpc", "registry-vpc", false},
 	} {
 		t.Run(c.plan, func(t *testing.T) {

@@ -71,7 +71,11 @@ func TestVerdicts(t *testing.T) {
 		if filepath.Base(w) == "want.txt" {
 			input = filepath.Dir(w)
 		} else if filepath.Base(filepath.Dir(w)) == "plans" {
-			input += ".plan.json"
+			if _, err := os.Stat(input + ".plan.json"); err == nil {
+				input += ".plan.json"
+			} else {
+				input += ".json" // NAME.state.json
+			}
 		} else if _, err := os.Stat(input); err != nil {
 			for _, ext := range []string{".json", ".yaml", ".yml"} {
 				if _, err := os.Stat(input + ext); err == nil {

@@ -128,7 +128,7 @@ func readPlan(path string, data []byte) (pr *planRead, m *pullpath.Model, err er
 		if s.Values == nil {
 			return nil, nil, fmt.Errorf("%s: a Terraform JSON document with neither planned_values, resource_changes nor values", path)
 		}
-		pr.values(s.Values.RootModule, nil, nil, false)
+		pr.values(s.Values.RootModule, false)
 	}
 	m, err = pr.finish()
 	if err != nil {
@@ -187,14 +187,12 @@ type planRead struct {
 	byAddr    map[string]*planInst
 	byBase    map[string][]*planInst
 	changes   map[string]*tfjson.Change
-	actions   map[string]tfjson.Actions
 	mods      map[string]*tfjson.ConfigModule // module address without keys to its configuration
 	calls     map[string]*tfjson.ModuleCall   // module address without keys to the call
 	vars      map[string]*tfjson.PlanVariable
 	modByAddr map[string]*tfMod
 	scopes    map[*tfMod]*tfScope
 	sensVar   map[string]bool
-	notes     []string
 }
 
 func newPlanRead(path string) *planRead {
@@ -211,8 +209,8 @@ func newPlanRead(path string) *planRead {
 		insts: map[*tfRes]*tfInsts{}, children: map[*tfCall]*tfChildren{}}
 	r.root = root
 	return &planRead{r: r, path: path, byAddr: map[string]*planInst{}, byBase: map[string][]*planInst{},
-		changes: map[string]*tfjson.Change{}, actions: map[string]tfjson.Actions{},
-		mods: map[string]*tfjson.ConfigModule{}, modByAddr: map[string]*tfMod{}, scopes: map[*tfMod]*tfScope{}, calls: map[string]*tfjson.ModuleCall{}, sensVar: map[string]bool{}}
+		changes: map[string]*tfjson.Change{},
+		mods:    map[string]*tfjson.ConfigModule{}, modByAddr: map[string]*tfMod{}, scopes: map[*tfMod]*tfScope{}, calls: map[string]*tfjson.ModuleCall{}, sensVar: map[string]bool{}}
 }
 
 // plan reads a plan: the configuration first, then the planned values
@@ -232,13 +230,12 @@ func (pr *planRead) plan(p *tfjson.Plan) {
 			continue
 		}
 		pr.changes[rc.Address] = rc.Change
-		pr.actions[rc.Address] = rc.Change.Actions
 	}
 	if p.PlannedValues != nil {
-		pr.values(p.PlannedValues.RootModule, nil, nil, false)
+		pr.values(p.PlannedValues.RootModule, false)
 	}
 	if p.PriorState != nil && p.PriorState.Values != nil {
-		pr.values(p.PriorState.Values.RootModule, nil, nil, true)
+		pr.values(p.PriorState.Values.RootModule, true)
 	}
 	// Data sources deferred to apply: in resource_changes only.
 	for _, rc := range p.ResourceChanges {
@@ -249,7 +246,7 @@ func (pr *planRead) plan(p *tfjson.Plan) {
 			continue
 		}
 		after, _ := rc.Change.After.(map[string]any)
-		pr.add(rc.Address, rc.ModuleAddress, rc.Type, rc.Name, rc.Index, true, after, rc.Change.AfterUnknown, rc.Change.AfterSensitive)
+		pr.add(rc.Address, rc.Type, rc.Name, true, after, rc.Change.AfterUnknown, rc.Change.AfterSensitive)
 	}
 }
 
@@ -261,7 +258,7 @@ func (pr *planRead) region(e *tfjson.Expression) {
 	}
 	if len(e.References) > 0 && strings.HasPrefix(e.References[0], "var.") {
 		name := strings.TrimPrefix(e.References[0], "var.")
-		if v := pr.vars[name]; v != nil && !pr.sensVar[name] {
+		if v := pr.vars[name]; v != nil && !pr.sensVar["var."+name] {
 			if s, ok := v.Value.(string); ok && s != "" {
 				pr.r.root.providers[""] = tfProvider{region: s, account: pr.r.root.providers[""].account}
 			}
@@ -298,7 +295,7 @@ func planJoin(mod, rest string) string {
 }
 
 // values reads the resources of a module of planned_values or of a state.
-func (pr *planRead) values(m *tfjson.StateModule, _ any, _ any, prior bool) {
+func (pr *planRead) values(m *tfjson.StateModule, prior bool) {
 	if m == nil {
 		return
 	}
@@ -327,10 +324,10 @@ func (pr *planRead) values(m *tfjson.StateModule, _ any, _ any, prior bool) {
 				sens = planOr(sens, ch.AfterSensitive)
 			}
 		}
-		pr.add(res.Address, planModOf(res.Address), res.Type, res.Name, res.Index, data, res.AttributeValues, unknown, sens)
+		pr.add(res.Address, res.Type, res.Name, data, res.AttributeValues, unknown, sens)
 	}
 	for _, c := range m.ChildModules {
-		pr.values(c, nil, nil, prior)
+		pr.values(c, prior)
 	}
 }
 
@@ -423,11 +420,11 @@ func planStripKeys(addr string) string {
 }
 
 // add makes the instance of a resource or data source.
-func (pr *planRead) add(addr, mod, typ, name string, index any, data bool, after map[string]any, unknown, sens any) {
+func (pr *planRead) add(addr, typ, name string, data bool, after map[string]any, unknown, sens any) {
 	if typ == "" || name == "" {
 		return
 	}
-	mod = planModOf(addr)
+	mod := planModOf(addr)
 	res := &tfRes{data: data, typ: typ, name: name, b: &tfBlock{Type: "resource", Labels: []string{typ, name}, Attrs: map[string]*hcl.Attribute{}, File: pr.path}}
 	if data {
 		res.b.Type = "data"
@@ -464,7 +461,6 @@ func (pr *planRead) add(addr, mod, typ, name string, index any, data bool, after
 			}
 		}
 	}
-	_ = index
 	pr.insts = append(pr.insts, pi)
 	pr.byAddr[addr] = pi
 	pr.byBase[pi.base] = append(pr.byBase[pi.base], pi)
