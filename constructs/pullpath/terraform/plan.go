@@ -55,11 +55,7 @@ func (r *PlanReader) Takes(src *pullpath.Source) bool {
 
 // Read reads one plan or state.
 func (r *PlanReader) Read(src *pullpath.Source) error {
-	name := src.Path
-	if name == "-" {
-		name = "standard input"
-	}
-	frag, err := ReadPlan(name, src.Data)
+	frag, err := ReadPlan(src.Path, src.Data)
 	if err != nil {
 		return err
 	}
