@@ -91,40 +91,32 @@ func readPlan(path string, data []byte) (pr *planRead, m *pullpath.Model, err er
 			pr, m, err = nil, nil, fmt.Errorf("%s: cannot read this Terraform plan (internal error: %v)", path, p)
 		}
 	}()
-	// Decode once, as a plan (the Decoder of tfjson scans the bytes once;
-	// json.Unmarshal would check them whole first); a state has neither
-	// planned_values nor resource_changes and is decoded again as a state.
-	var p tfjson.Plan
-	type rawPlan tfjson.Plan // without its UnmarshalJSON, which copies the bytes into a Decoder
-	err = json.Unmarshal(data, (*rawPlan)(&p))
-	if v := p.FormatVersion; v != "" && !strings.HasPrefix(v, "0.") && !strings.HasPrefix(v, "1.") {
+	// One decode, of what the reader uses: tfjson's types for the values
+	// and the configuration, without the prior values of changes (before),
+	// the managed resources of prior_state or the drift, which it never reads.
+	var doc planDoc
+	err = json.Unmarshal(data, &doc)
+	if v := doc.FormatVersion; v != "" && !strings.HasPrefix(v, "0.") && !strings.HasPrefix(v, "1.") {
 		return nil, nil, fmt.Errorf("%s: Terraform JSON format %q is not read (pullcheck reads formats 0.x and 1.x)", path, v)
 	}
-	if err == nil {
-		err = p.Validate()
-	}
 	if err != nil {
-		if strings.Contains(err.Error(), "format version is missing") {
-			return nil, nil, fmt.Errorf("%s: not a Terraform plan or state (no format_version)", path)
-		}
 		var se *json.SyntaxError
 		if errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 			return nil, nil, fmt.Errorf("%s: not whole JSON (%s)", path, planJSONError(err))
 		}
 		return nil, nil, fmt.Errorf("%s: not a Terraform plan (%s)", path, planJSONError(err))
 	}
+	if doc.FormatVersion == "" {
+		return nil, nil, fmt.Errorf("%s: not a Terraform plan or state (no format_version)", path)
+	}
 	pr = newPlanRead(path)
-	if p.PlannedValues != nil || p.ResourceChanges != nil {
-		pr.plan(&p)
-	} else {
-		var s tfjson.State
-		if err := s.UnmarshalJSON(data); err != nil {
-			return nil, nil, fmt.Errorf("%s: not a Terraform state (%s)", path, planJSONError(err))
-		}
-		if s.Values == nil {
-			return nil, nil, fmt.Errorf("%s: a Terraform JSON document with neither planned_values, resource_changes nor values", path)
-		}
-		pr.values(s.Values.RootModule, false)
+	switch {
+	case doc.PlannedValues != nil || doc.ResourceChanges != nil:
+		pr.plan(&doc)
+	case doc.Values != nil:
+		pr.values(doc.Values.RootModule, false)
+	default:
+		return nil, nil, fmt.Errorf("%s: a Terraform JSON document with neither planned_values, resource_changes nor values", path)
 	}
 	m, err = pr.finish()
 	if err != nil {
@@ -158,6 +150,62 @@ func planJSONError(err error) string {
 	return "invalid JSON"
 }
 
+// planDoc is what the reader takes of a plan (or, with Values, a state).
+type planDoc struct {
+	FormatVersion   string                          `json:"format_version"`
+	Variables       map[string]*tfjson.PlanVariable `json:"variables"`
+	PlannedValues   *tfjson.StateValues             `json:"planned_values"`
+	ResourceChanges []*planChange                   `json:"resource_changes"`
+	PriorState      *struct {
+		Values *planPrior `json:"values"`
+	} `json:"prior_state"`
+	Config *tfjson.Config      `json:"configuration"`
+	Values *tfjson.StateValues `json:"values"`
+}
+
+// planPrior is prior_state's values: only data sources are read.
+type planPrior struct {
+	RootModule *planPriorModule `json:"root_module"`
+}
+
+type planPriorModule struct {
+	Resources    []*planPriorResource `json:"resources"`
+	ChildModules []*planPriorModule   `json:"child_modules"`
+}
+
+// planPriorResource decodes the values of data sources only.
+type planPriorResource struct {
+	tfjson.StateResource
+}
+
+func (r *planPriorResource) UnmarshalJSON(b []byte) error {
+	var head struct {
+		Mode tfjson.ResourceMode `json:"mode"`
+	}
+	if err := json.Unmarshal(b, &head); err != nil {
+		return err
+	}
+	if head.Mode != tfjson.DataResourceMode {
+		r.Mode = head.Mode
+		return nil
+	}
+	return json.Unmarshal(b, &r.StateResource)
+}
+
+// planChange is an entry of resource_changes, without before and after
+// (planned_values has the after values).
+type planChange struct {
+	Address string              `json:"address"`
+	Mode    tfjson.ResourceMode `json:"mode"`
+	Type    string              `json:"type"`
+	Name    string              `json:"name"`
+	Change  *struct {
+		Actions        tfjson.Actions  `json:"actions"`
+		AfterUnknown   any             `json:"after_unknown"`
+		AfterSensitive json.RawMessage `json:"after_sensitive"`
+	} `json:"change"`
+}
+
 // planInst is one resource or data instance of the plan.
 type planInst struct {
 	in       *tfInst
@@ -182,7 +230,7 @@ type planRead struct {
 	insts     []*planInst
 	byAddr    map[string]*planInst
 	byBase    map[string][]*planInst
-	changes   map[string]*tfjson.Change
+	changes   map[string]*planChange
 	mods      map[string]*tfjson.ConfigModule // module address without keys to its configuration
 	calls     map[string]*tfjson.ModuleCall   // module address without keys to the call
 	vars      map[string]*tfjson.PlanVariable
@@ -205,13 +253,13 @@ func newPlanRead(path string) *planRead {
 		insts: map[*tfRes]*tfInsts{}, children: map[*tfCall]*tfChildren{}}
 	r.root = root
 	return &planRead{r: r, path: path, byAddr: map[string]*planInst{}, byBase: map[string][]*planInst{},
-		changes: map[string]*tfjson.Change{},
+		changes: map[string]*planChange{},
 		mods:    map[string]*tfjson.ConfigModule{}, modByAddr: map[string]*tfMod{}, scopes: map[*tfMod]*tfScope{}, calls: map[string]*tfjson.ModuleCall{}, sensVar: map[string]bool{}}
 }
 
 // plan reads a plan: the configuration first, then the planned values
 // with their changes, then the data sources of the prior state.
-func (pr *planRead) plan(p *tfjson.Plan) {
+func (pr *planRead) plan(p *planDoc) {
 	pr.vars = p.Variables
 	if p.Config != nil {
 		pr.config(p.Config.RootModule, "")
@@ -225,24 +273,37 @@ func (pr *planRead) plan(p *tfjson.Plan) {
 		if rc == nil || rc.Change == nil {
 			continue
 		}
-		pr.changes[rc.Address] = rc.Change
+		pr.changes[rc.Address] = rc
 	}
 	if p.PlannedValues != nil {
 		pr.values(p.PlannedValues.RootModule, false)
 	}
 	if p.PriorState != nil && p.PriorState.Values != nil {
-		pr.values(p.PriorState.Values.RootModule, true)
+		pr.prior(p.PriorState.Values.RootModule)
 	}
-	// Data sources deferred to apply: in resource_changes only.
+	// What resource_changes alone holds: data sources deferred to apply.
+	// (A managed instance is in planned_values unless it is deleted; one
+	// that is not stays out, and a reference to it is unknown.)
 	for _, rc := range p.ResourceChanges {
-		if rc == nil || rc.Change == nil || rc.Mode != tfjson.DataResourceMode || pr.byAddr[rc.Address] != nil {
+		if rc == nil || rc.Change == nil || pr.byAddr[rc.Address] != nil || rc.Mode != tfjson.DataResourceMode || !rc.Change.Actions.Read() {
 			continue
 		}
-		if !rc.Change.Actions.Read() {
-			continue
+		pr.add(rc.Address, rc.Type, rc.Name, true, nil, rc.Change.AfterUnknown, planMarks(rc.Change.AfterSensitive))
+	}
+}
+
+// prior reads the data sources of prior_state.
+func (pr *planRead) prior(m *planPriorModule) {
+	if m == nil {
+		return
+	}
+	for _, r := range m.Resources {
+		if r != nil && r.Mode == tfjson.DataResourceMode {
+			pr.resource(&r.StateResource, true)
 		}
-		after, _ := rc.Change.After.(map[string]any)
-		pr.add(rc.Address, rc.Type, rc.Name, true, after, rc.Change.AfterUnknown, rc.Change.AfterSensitive)
+	}
+	for _, c := range m.ChildModules {
+		pr.prior(c)
 	}
 }
 
@@ -296,35 +357,53 @@ func (pr *planRead) values(m *tfjson.StateModule, prior bool) {
 		return
 	}
 	for _, res := range m.Resources {
-		if res == nil || res.Address == "" || pr.byAddr[res.Address] != nil {
-			continue
+		if res != nil {
+			pr.resource(res, prior)
 		}
-		data := res.Mode == tfjson.DataResourceMode
-		if prior && !data {
-			continue
-		}
-		var sens any
-		if len(res.SensitiveValues) > 0 {
-			_ = json.Unmarshal(res.SensitiveValues, &sens)
-		}
-		var unknown any
-		if ch := pr.changes[res.Address]; ch != nil {
-			if ch.Actions.Delete() && !ch.Actions.Replace() {
-				continue
-			}
-			if data && ch.Actions.Read() && !prior {
-				continue // deferred: read from resource_changes
-			}
-			unknown = ch.AfterUnknown
-			if ch.AfterSensitive != nil {
-				sens = planOr(sens, ch.AfterSensitive)
-			}
-		}
-		pr.add(res.Address, res.Type, res.Name, data, res.AttributeValues, unknown, sens)
 	}
 	for _, c := range m.ChildModules {
 		pr.values(c, prior)
 	}
+}
+
+// resource reads one instance of planned_values, a state or prior_state.
+func (pr *planRead) resource(res *tfjson.StateResource, prior bool) {
+	if res.Address == "" || pr.byAddr[res.Address] != nil {
+		return
+	}
+	data := res.Mode == tfjson.DataResourceMode
+	if prior && !data {
+		return
+	}
+	sens := planMarks(res.SensitiveValues)
+	var unknown any
+	if rc := pr.changes[res.Address]; rc != nil {
+		ch := rc.Change
+		if ch.Actions.Delete() && !ch.Actions.Replace() {
+			return
+		}
+		if data && ch.Actions.Read() && !prior {
+			return // deferred: read from resource_changes
+		}
+		unknown = ch.AfterUnknown
+		if m := planMarks(ch.AfterSensitive); m != nil {
+			sens = planOr(sens, m)
+		}
+	}
+	pr.add(res.Address, res.Type, res.Name, data, res.AttributeValues, unknown, sens)
+}
+
+// planMarks decodes sensitivity marks (sensitive_values, after_sensitive)
+// where they mark something: most mark nothing.
+func planMarks(raw json.RawMessage) any {
+	if !bytes.Contains(raw, []byte("true")) {
+		return nil
+	}
+	var m any
+	if json.Unmarshal(raw, &m) != nil {
+		return true // unreadable marks: all of it is taken as sensitive
+	}
+	return m
 }
 
 // planOr joins two sensitivity marks.
@@ -446,7 +525,7 @@ func (pr *planRead) add(addr, typ, name string, data bool, after map[string]any,
 		pi.after = map[string]any{}
 	}
 	if data {
-		if ch := pr.changes[addr]; ch != nil && ch.Actions.Read() {
+		if rc := pr.changes[addr]; rc != nil && rc.Change.Actions.Read() {
 			pi.deferred = true
 		}
 	}

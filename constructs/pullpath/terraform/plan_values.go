@@ -79,12 +79,14 @@ type planLazy struct {
 	name string
 }
 
-func (e planLazy) Value(*hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
+func (e planLazy) Value(*hcl.EvalContext) (cty.Value, hcl.Diagnostics) { return e.value(), nil }
+
+func (e planLazy) value() cty.Value {
 	v := e.pr.attr(e.pi, e.name)
 	if v == cty.NilVal {
 		v = cty.NullVal(cty.DynamicPseudoType)
 	}
-	return v, nil
+	return v
 }
 
 // Variables are the references of the attribute's expression where its
