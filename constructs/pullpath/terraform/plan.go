@@ -161,6 +161,10 @@ type planDoc struct {
 	} `json:"prior_state"`
 	Config *tfjson.Config      `json:"configuration"`
 	Values *tfjson.StateValues `json:"values"`
+	// Complete is false for a plan made with -target or with changes
+	// deferred; Errored is true for a plan that failed part way.
+	Complete *bool `json:"complete"`
+	Errored  bool  `json:"errored"`
 }
 
 // planPrior is prior_state's values: only data sources are read.
@@ -261,6 +265,12 @@ func newPlanRead(path string) *planRead {
 // with their changes, then the data sources of the prior state.
 func (pr *planRead) plan(p *planDoc) {
 	pr.vars = p.Variables
+	switch {
+	case p.Errored:
+		pr.r.hidden = append(pr.r.hidden, "the plan failed part way (errored): what it did not plan may exist")
+	case p.Complete != nil && !*p.Complete:
+		pr.r.hidden = append(pr.r.hidden, "the plan is not complete (-target, or changes deferred): what it leaves out may exist")
+	}
 	if p.Config != nil {
 		pr.config(p.Config.RootModule, "")
 		if pc := p.Config.ProviderConfigs["aws"]; pc != nil {

@@ -244,3 +244,13 @@ func TestPlanReaderTakes(t *testing.T) {
 		}
 	}
 }
+
+func TestAnIncompletePlanHidesWhatItLeavesOut(t *testing.T) {
+	m := readPlanString(t, strings.Replace(planModules, `"terraform_version": "1.9.8",`, `"terraform_version": "1.9.8", "complete": false,`, 1))
+	if h := m.Inputs[0].Hidden; len(h) != 1 || !strings.Contains(h[0], "-target") {
+		t.Errorf("hidden %q, want the plan not complete", h)
+	}
+	if h := readPlanString(t, planModules).Inputs[0].Hidden; len(h) != 0 {
+		t.Errorf("hidden %q for a whole plan", h)
+	}
+}
