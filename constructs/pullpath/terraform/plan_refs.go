@@ -72,10 +72,42 @@ func (pr *planRead) resolveExprDepth(mod, path, name string, e *tfjson.Expressio
 		}
 		return tfUnknown(path + " (known after apply)")
 	}
-	if len(refs) == 1 && !planDocs[name] {
+	if len(refs) == 1 && !planDocs[name] && planPassed(refs[0]) {
 		return pr.resolveRef(mod, refs[0], name, depth+1)
 	}
 	return tfUnknown(path + " (known after apply: it uses " + planNames(mod, refs) + ")")
+}
+
+// planPassed says whether a reference is one an argument takes as it is
+// (vpc_id = aws_vpc.main.id), so that an expression making only that
+// reference is taken to be it: an id, ARN or name, a variable or a module
+// output (which pass such values on). A CIDR or any other attribute is
+// often an argument of a function (cidrsubnet(aws_vpc.main.cidr_block, 8,
+// 1)), and the value stays unknown.
+func planPassed(ref string) bool {
+	parts := planSplit(ref)
+	switch parts[0] {
+	case "var", "module":
+		return true
+	case "local":
+		return true // unknown anyway, and says so
+	case "data":
+		parts = parts[1:]
+	}
+	if len(parts) <= 2 {
+		return true // the attribute was lost: planIDOf picks one for ids only
+	}
+	attr, _ := planStep(parts[len(parts)-1])
+	switch attr {
+	case "id", "arn", "name", "repository_url", "registry_id", "family", "account_id", "region", "prefix_list_id", "main_route_table_id", "default_route_table_id", "default_security_group_id":
+		return true
+	}
+	for _, suf := range []string{"_id", "_ids", "_arn", "_arns"} {
+		if strings.HasSuffix(attr, suf) {
+			return true
+		}
+	}
+	return false
 }
 
 // resolveList fills the unknown elements of a list, in order, with the

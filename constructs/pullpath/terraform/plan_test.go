@@ -254,3 +254,27 @@ func TestAnIncompletePlanHidesWhatItLeavesOut(t *testing.T) {
 		t.Errorf("hidden %q for a whole plan", h)
 	}
 }
+
+func TestPlanReferenceShapes(t *testing.T) {
+	if got := planPrimaries([]string{"aws_vpc.main.id", "aws_vpc.main", "count.index", "module.vpc.private_subnets", "module.vpc", "aws_subnet.private[0].id", "aws_subnet.private[0]", "aws_subnet.private", "each.key"}); strings.Join(got, " ") != "aws_vpc.main.id module.vpc.private_subnets aws_subnet.private[0].id" {
+		t.Errorf("planPrimaries: %q", got)
+	}
+	if got := planSplit(`module.a["x.y"].aws_vpc.b[0]`); strings.Join(got, "|") != `module|a["x.y"]|aws_vpc|b[0]` {
+		t.Errorf("planSplit: %q", got)
+	}
+	if name, keys := planStep(`private["a]b"][2]`); name != "private" || len(keys) != 2 || keys[0] != `"a]b"` || keys[1] != "2" {
+		t.Errorf("planStep: %q %q", name, keys)
+	}
+	if got := planModOf(`module.a["k"].module.b.aws_subnet.s[1]`); got != `module.a["k"].module.b` {
+		t.Errorf("planModOf: %q", got)
+	}
+	for ref, want := range map[string]bool{
+		"aws_vpc.main.id": true, "aws_iam_role.x.arn": true, "var.subnet_ids": true, "module.vpc.vpc_id": true,
+		"aws_subnet.private": true, "data.aws_prefix_list.s3.id": true, "aws_vpc.main.main_route_table_id": true,
+		"aws_vpc.main.cidr_block": false, "aws_subnet.a.availability_zone": false, "data.aws_region.current.description": false,
+	} {
+		if got := planPassed(ref); got != want {
+			t.Errorf("planPassed(%s) = %v, want %v", ref, got, want)
+		}
+	}
+}
