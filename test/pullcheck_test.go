@@ -66,6 +66,8 @@ func TestPullcheckExitCodes(t *testing.T) {
 		{"fails on the seed bug", []string{"testdata/rules/seed-bug.json"}, 1, "error PRIVATEPULL-S3-EGRESS Service"},
 		{"passes on a template with no service", []string{"testdata/repository.template.json"}, 0, "no ECS service"},
 		{"skips an EC2 service", []string{"-require-private", "testdata/rules/good-ec2-bridge.json"}, 0, ": skipped (launch type EC2"},
+		{"passes on a plan with no service", []string{"../constructs/pullpath/testdata/plans/no-service.plan.json"}, 0, "no ECS service"},
+		{"fails on the seed bug in a plan", []string{"../constructs/pullpath/testdata/plans/writeup-broken.plan.json"}, 1, "error PRIVATEPULL-S3-EGRESS aws_ecs_service.app"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			code, out, errOut := pullcheck(t, "", c.args...)
@@ -98,7 +100,14 @@ func TestPullcheckBadInput(t *testing.T) {
 	dir := t.TempDir()
 	notJSON := filepath.Join(dir, "broken.json")
 	os.WriteFile(notJSON, []byte(`{"Resources": {`), 0o644)
+	plan, _ := os.ReadFile("../constructs/pullpath/testdata/plans/writeup-fixed.plan.json")
+	truncated := filepath.Join(dir, "truncated.plan.json")
+	os.WriteFile(truncated, plan[:len(plan)/3], 0o644)
+	format2 := filepath.Join(dir, "format2.plan.json")
+	os.WriteFile(format2, []byte(`{"format_version": "2.0", "terraform_version": "2.0.0", "planned_values": {}}`), 0o644)
 	for _, c := range []struct{ name, path string }{
+		{"fails when a plan is truncated", truncated},
+		{"fails when a plan is of format 2.0", format2},
 		{"fails when the file does not exist", filepath.Join(dir, "missing.json")},
 		{"fails when the file is not a template", notJSON},
 		{"fails when a folder holds no template", dir},

@@ -1,6 +1,7 @@
 // Command pullcheck judges the pull path of every ECS service in
-// CloudFormation templates (JSON or YAML), cdk.out cloud assemblies and
-// Terraform root modules, whoever wrote them, without Node.js:
+// CloudFormation templates (JSON or YAML), cdk.out cloud assemblies,
+// Terraform root modules and Terraform plans (terraform show -json),
+// whoever wrote them, without Node.js:
 //
 //	pullcheck [-format text|json|sarif] [-mermaid] [-require-private]
 //	          [-skip-non-templates] [-terraform-roots]
@@ -8,8 +9,8 @@
 //	pullcheck -version
 //
 // A PATH is a template file, a folder holding manifest.json (a cdk.out),
-// a folder of *.tf files (a Terraform root module), or - for standard
-// input. All paths of one call form one set per environment: an import of
+// a folder of *.tf files (a Terraform root module), a plan or state JSON
+// file (terraform show -json), or - for standard input. All paths of one call form one set per environment: an import of
 // an export of another template of the set resolves to it.
 //
 // -skip-non-templates drops the files among the PATHs that are not
@@ -65,6 +66,7 @@ import (
 func readers(vars, varFiles []string) []pullpath.Reader {
 	return []pullpath.Reader{
 		snapshot.NewReader(),
+		terraform.NewPlanReader(),
 		cloudformation.NewReader(nil),
 		terraform.NewReader(terraform.Options{Vars: vars, VarFiles: varFiles, Env: os.Environ()}),
 	}

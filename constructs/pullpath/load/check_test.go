@@ -296,5 +296,5 @@ func TestAnImportNamedByAStackParameterLinksTheSet(t *testing.T) {
 
 // opts are the options pullcheck uses, with stdin for "-".
 func opts(stdin io.Reader) Options {
-	return Options{Stdin: stdin, Readers: []pullpath.Reader{snapshot.NewReader(), cloudformation.NewReader(nil), terraform.NewReader(terraform.Options{})}}
+	return Options{Stdin: stdin, Readers: []pullpath.Reader{snapshot.NewReader(), terraform.NewPlanReader(), cloudformation.NewReader(nil), terraform.NewReader(terraform.Options{})}}
 }

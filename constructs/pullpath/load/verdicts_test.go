@@ -62,13 +62,20 @@ func gotOf(r *pullpath.Report) map[string]string {
 func TestVerdicts(t *testing.T) {
 	wants, _ := filepath.Glob("../testdata/verdicts/*.want")
 	wantsTF, _ := filepath.Glob("../testdata/terraform/*/want.txt")
-	if len(wants)+len(wantsTF) == 0 {
+	wantsPlan, _ := filepath.Glob("../testdata/plans/*.want")
+	if len(wants)+len(wantsTF) == 0 || len(wantsPlan) == 0 {
 		t.Fatal("no fixtures")
 	}
-	for _, w := range append(wants, wantsTF...) {
+	for _, w := range append(append(wants, wantsTF...), wantsPlan...) {
 		input := strings.TrimSuffix(w, ".want")
 		if filepath.Base(w) == "want.txt" {
 			input = filepath.Dir(w)
+		} else if filepath.Base(filepath.Dir(w)) == "plans" {
+			if _, err := os.Stat(input + ".plan.json"); err == nil {
+				input += ".plan.json"
+			} else {
+				input += ".json" // NAME.state.json
+			}
 		} else if _, err := os.Stat(input); err != nil {
 			for _, ext := range []string{".json", ".yaml", ".yml"} {
 				if _, err := os.Stat(input + ext); err == nil {

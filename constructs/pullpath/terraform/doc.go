@@ -16,4 +16,12 @@
 // carry Ext. For what only a plan shows, run terraform plan and give
 // pullcheck the plan's JSON. Fixes are worded as Terraform arguments and
 // addresses.
+//
+// PlanReader (plan.go, plan_values.go, plan_refs.go) reads that JSON, a
+// plan or a state as terraform show -json prints it, into the same
+// mapping: each resource instance of the plan becomes an instance whose
+// attributes are the plan's values, converted when the mapping reads them;
+// a value known only after apply is followed through the references the
+// plan's configuration keeps, and what cannot be followed is unknown and
+// names the reference. Sensitive values are never kept.
 package terraform

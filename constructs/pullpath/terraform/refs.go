@@ -89,6 +89,9 @@ func (r *tfReader) eval(sc *tfScope, expr hcl.Expression) (v cty.Value) {
 	if expr == nil {
 		return cty.NullVal(cty.DynamicPseudoType)
 	}
+	if pl, ok := expr.(planLazy); ok {
+		return pl.value() // a plan's value: nothing to evaluate
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			rg := expr.Range()
