@@ -15,6 +15,7 @@ func (m *Model) Merge(f *Model) {
 	m.TaskDefs = append(m.TaskDefs, f.TaskDefs...)
 	m.Roles = append(m.Roles, f.Roles...)
 	m.Caches = append(m.Caches, f.Caches...)
+	m.S3PrefixLists = append(m.S3PrefixLists, f.S3PrefixLists...)
 }
 
 // Judge links what the readers left for the whole set, judges every

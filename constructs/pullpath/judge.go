@@ -18,7 +18,8 @@ type judgement struct {
 	unknowns []string
 	outs     []string // what goes out
 	launch   string   // why the launch type is unknown
-	s3List   string   // the prefix list taken as S3's
+	s3List   string   // the prefix list taken as S3's by a mark, and how
+	plWhy    string   // why a prefix list may or may not be S3's
 	// facts (see facts.go)
 	needs   []need
 	kms     []*Endpoint // kms endpoints that answer for the tasks' keys
@@ -174,6 +175,13 @@ func (j *judgement) skip() string {
 // wayOut decides whether the tasks have a way out to the internet.
 func (j *judgement) wayOut() {
 	s := j.s
+	defer func() {
+		// a way out is a route AND groups that let tcp/443 out: groups
+		// that do not are no way out, whatever the unknown routes are
+		if j.out == Unknown && reach(s.Groups, s.GroupsWhy, true, func(r *Rule) Tri { return toInternet(r, j.vpc) }) == No {
+			j.out, j.via = No, "the task groups allow no tcp/443 to 0.0.0.0/0 (whatever the routes: "+j.via+")"
+		}
+	}()
 	if s.SubnetsWhy != "" {
 		j.out, j.via = Unknown, s.SubnetsWhy
 		return

@@ -281,6 +281,12 @@ type Rule struct {
 	// PrefixListName is the prefix list's name when known
 	// ("com.amazonaws.eu-west-1.s3"), "" otherwise.
 	PrefixListName string
+	// List is the prefix list when the set defines it, with its entries;
+	// nil for an AWS-managed list or one from outside the set.
+	List *PrefixList
+	// S3List is true when the input marks the prefix list as S3's (the
+	// privatepull library marks the lists it writes).
+	S3List bool
 }
 
 // Service is an ECS service.
@@ -408,4 +414,7 @@ type Model struct {
 	TaskDefs    []*TaskDef
 	Roles       []*Role
 	Caches      []*CacheRule
+	// S3PrefixLists are the ids (pl-...) of prefix lists the user names as
+	// S3's (pullcheck -s3-prefix-list, privatepull.S3PrefixLists).
+	S3PrefixLists []string
 }

@@ -136,6 +136,7 @@ func (c *cfnCtx) rule(v any, egress bool) *pullpath.Rule {
 		if r.PrefixList == "" {
 			r.PeerWhy = "the prefix list " + pullpath.WhyOf(p[peerKeys[1]])
 		}
+		c.prefixListPeer(r, p[peerKeys[1]])
 	default:
 		r.PeerWhy = "a peer the set cannot show"
 	}

@@ -170,6 +170,7 @@ func (r *tfReader) mapModel() (*pullpath.Model, error) {
 	}
 	mp.create()
 	mp.fill()
+	mp.dataVPCBlocks()
 	seen := map[string]bool{}
 	for _, h := range r.hidden {
 		if !seen[h] {
