@@ -3,12 +3,15 @@
 // Terraform root modules, whoever wrote them, without Node.js:
 //
 //	pullcheck [-format text|json|sarif] [-mermaid] [-require-private]
-//	          [-var NAME=VALUE]... [-var-file FILE]... PATH...
+//	          [-s3-prefix-list pl-...]... [-var NAME=VALUE]... [-var-file FILE]... PATH...
 //
 // A PATH is a template file, a folder holding manifest.json (a cdk.out),
 // a folder of *.tf files (a Terraform root module), or - for standard
 // input. All paths of one call form one set per environment: an import of
-// an export of another template of the set resolves to it.
+// an export of another template of the set resolves to it. -s3-prefix-list
+// names a literal prefix-list id as S3's managed list (AWS publishes no
+// table of them): a rule to an id the inputs neither define nor mark is
+// otherwise unknown.
 //
 // Each service gets a verdict: private, internet, broken, undecided or
 // skipped (see the README). It exits 0 when nothing is broken, 1 when an
@@ -55,11 +58,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	format := flags.String("format", "text", "report format: text, json or sarif")
 	mermaid := flags.Bool("mermaid", false, "print each ECS service's pull path as a Mermaid flowchart instead")
 	requirePrivate := flags.Bool("require-private", false, "exit 1 when a service is not private (skipped ones aside)")
-	var vars, varFiles list
+	var vars, varFiles, s3Lists list
+	flags.Var(&s3Lists, "s3-prefix-list", "a prefix-list id (pl-...) that is S3's managed list com.amazonaws.REGION.s3 (repeatable)")
 	flags.Var(&vars, "var", "a Terraform variable, NAME=VALUE (repeatable)")
 	flags.Var(&varFiles, "var-file", "a Terraform variable file (repeatable)")
 	flags.Usage = func() {
-		fmt.Fprintln(stderr, "usage: pullcheck [-format text|json|sarif] [-mermaid] [-require-private] [-var NAME=VALUE] [-var-file FILE] PATH...")
+		fmt.Fprintln(stderr, "usage: pullcheck [-format text|json|sarif] [-mermaid] [-require-private] [-s3-prefix-list pl-...] [-var NAME=VALUE] [-var-file FILE] PATH...")
 		flags.PrintDefaults()
 	}
 	if err := flags.Parse(args); err != nil {
@@ -73,7 +77,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pullcheck: -format %s: want text, json or sarif\n", *format)
 		return 2
 	}
-	report, err := load.Check(flags.Args(), load.Options{Stdin: stdin, Readers: readers(vars, varFiles)})
+	report, err := load.Check(flags.Args(), load.Options{Stdin: stdin, Readers: readers(vars, varFiles), S3PrefixLists: s3Lists})
 	switch {
 	case *mermaid:
 		fmt.Fprint(stdout, report.Mermaid())

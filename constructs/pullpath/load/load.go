@@ -16,6 +16,10 @@ type Options struct {
 	Readers []pullpath.Reader
 	// Stdin is read for the path "-". Default: os.Stdin.
 	Stdin io.Reader
+	// S3PrefixLists are ids (pl-...) of prefix lists the caller names as
+	// S3's managed list, com.amazonaws.REGION.s3: a rule to a literal id the
+	// set does not define is otherwise unknown. Default: none.
+	S3PrefixLists []string
 }
 
 // Check reads the inputs (files, folders, "-" for standard input) with the
@@ -45,6 +49,7 @@ func Check(paths []string, opts Options) (report *pullpath.Report, err error) {
 	for _, r := range used {
 		m.Merge(r.Model())
 	}
+	m.S3PrefixLists = append(m.S3PrefixLists, opts.S3PrefixLists...)
 	slices.SortStableFunc(m.Inputs, func(a, b *pullpath.Input) int { return source(paths, a) - source(paths, b) })
 	return pullpath.Judge(m), errors.Join(errs...)
 }

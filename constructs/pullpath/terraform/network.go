@@ -431,6 +431,9 @@ func (mp *tfMapper) rules(it tfItem, kind, id string, self *pullpath.Group) ([]*
 	for _, s := range list(pls) {
 		rl := base
 		rl.PrefixList, rl.PrefixListName = mp.prefixList(s)
+		if in, _, _ := mp.ref(s); in != nil && !in.res.data && in.res.typ == "aws_ec2_managed_prefix_list" {
+			rl.List, rl.PrefixListName = mp.managedList(in), ""
+		}
 		out = append(out, &rl)
 	}
 	for _, s := range list(sgs) {
