@@ -190,6 +190,9 @@ func (c *cfnCtx) fill() {
 				}
 			}
 		case "AWS::EC2::SubnetRouteTableAssociation":
+			if c.outsideSubnetAssociation(id) {
+				continue
+			}
 			if sn, ok := c.node(c.prop(id, "SubnetId")).(*pullpath.Subnet); ok {
 				sn.Associated = true
 				rtv := c.prop(id, "RouteTableId")

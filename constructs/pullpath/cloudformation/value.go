@@ -146,6 +146,11 @@ func (c *cfnCtx) intrinsic(fn string, arg any, depth int) any {
 				if strings.HasPrefix(u.sym, "in:") {
 					return u
 				}
+				if ok && u.sym != "" {
+					// one item of one list: the same item wherever it is selected
+					n := strconv.Itoa(int(idx))
+					return unknown{sym: u.sym + "[" + n + "]", why: "item " + n + " of " + u.why}
+				}
 				return unknown{why: u.why}
 			}
 		}

@@ -157,6 +157,7 @@ func (mp *tfMapper) fillECS() {
 					sv.Subnets = append(sv.Subnets, x)
 				}
 			}
+			mp.serviceListSubnets(in, nc, sv)
 			gl, gwhy := tfStrList(r.get(nc, "security_groups"))
 			sv.GroupsWhy = gwhy
 			for _, s := range gl {

@@ -138,6 +138,9 @@ func (mp *tfMapper) fill() {
 		if !r.has(r.item(in), "subnet_id") {
 			continue // a gateway association
 		}
+		if mp.outsideAssociation(in, ss, ts) {
+			continue
+		}
 		var subnets []*pullpath.Subnet
 		if x, _, _ := mp.ref(ss); x != nil {
 			if sn, ok := mp.nodes[x.addr].(*pullpath.Subnet); ok {

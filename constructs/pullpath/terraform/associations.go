@@ -1,0 +1,118 @@
+package terraform
+
+import (
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+
+	"github.com/privatepull/privatepull/constructs/pullpath"
+)
+
+// exprKey names what a subnet expression refers to when it is a plain
+// reference (var.subnet_ids, data.aws_subnets.x.ids, module.vpc.private_subnets),
+// seen through toset/tolist; "" otherwise. Two equal keys of one module are
+// the same value.
+func exprKey(mod *tfMod, e hcl.Expression) string {
+	for {
+		call, ok := e.(*hclsyntax.FunctionCallExpr)
+		if !ok || len(call.Args) != 1 || (call.Name != "toset" && call.Name != "tolist") {
+			break
+		}
+		e = call.Args[0]
+	}
+	t, ok := e.(*hclsyntax.ScopeTraversalExpr)
+	if !ok {
+		return ""
+	}
+	var b strings.Builder
+	for _, step := range t.Traversal {
+		switch s := step.(type) {
+		case hcl.TraverseRoot:
+			b.WriteString(s.Name)
+		case hcl.TraverseAttr:
+			b.WriteString("." + s.Name)
+		default:
+			return "" // an index: one item, not the list
+		}
+	}
+	switch root := t.Traversal.RootName(); root {
+	case "var", "data", "module", "local":
+	default:
+		return ""
+	}
+	return mod.addr + "|" + b.String()
+}
+
+// outsideAssociation reads an association of a route table of the module
+// with subnets from outside it: subnet_id = var.subnet_a (one subnet), or
+// for_each over a list with subnet_id = each.value (every subnet of the
+// list). The same reference on both sides is the same subnets: the table is
+// theirs. It says whether it took the association.
+func (mp *tfMapper) outsideAssociation(in *tfInst, ss, ts string) bool {
+	t, _ := mp.routeTable(ts)
+	if t == nil || t.Ext != "" {
+		return false
+	}
+	b := in.res.b
+	a := b.Attrs["subnet_id"]
+	if a == nil {
+		return false
+	}
+	var sn *pullpath.Subnet
+	if fe := b.Attrs["for_each"]; fe != nil {
+		st, ok := a.Expr.(*hclsyntax.ScopeTraversalExpr)
+		key := exprKey(in.mod, fe.Expr)
+		if !ok || key == "" || len(st.Traversal) != 2 || st.Traversal.RootName() != "each" || tfAttrName(st.Traversal, 1) != "value" {
+			return false
+		}
+		sn = mp.listSubnets(key)
+		if x := mp.subnet(ss); x != nil && x.Ext != "" && !strings.Contains(ss, "${") && !x.Associated {
+			// a known item of the list: that subnet uses the table too
+			x.Associated, x.RouteTable, x.RouteTableWhy = true, t, ""
+		}
+	} else {
+		if in.sc.countWhy != "" {
+			return false
+		}
+		if x, _, _ := mp.ref(ss); x != nil {
+			return false // a subnet of the module
+		}
+		if sn = mp.subnet(ss); sn == nil || sn.Ext == "" {
+			return false
+		}
+	}
+	if !sn.Associated {
+		sn.Associated, sn.RouteTable, sn.RouteTableWhy = true, t, ""
+	}
+	return true
+}
+
+// listSubnets is the one node that stands for every subnet of list key.
+func (mp *tfMapper) listSubnets(key string) *pullpath.Subnet {
+	if v, ok := mp.exts["subnets|"+key].(*pullpath.Subnet); ok {
+		return v
+	}
+	_, ref, _ := strings.Cut(key, "|")
+	v := &pullpath.Subnet{Node: pullpath.Node{In: mp.in, ID: ref + "[*]", Ext: "the subnets of " + ref}}
+	mp.exts["subnets|"+key] = v
+	mp.m.Subnets = append(mp.m.Subnets, v)
+	return v
+}
+
+// serviceListSubnets gives a service whose subnets are one list that an
+// association takes whole (for_each over it) that list's node: every task
+// subnet uses the associated table.
+func (mp *tfMapper) serviceListSubnets(in *tfInst, nc tfItem, sv *pullpath.Service) {
+	if nc.b == nil || sv.SubnetsWhy == "" {
+		return
+	}
+	a := nc.b.Attrs["subnets"]
+	if a == nil {
+		return
+	}
+	key := exprKey(in.mod, a.Expr)
+	if v, ok := mp.exts["subnets|"+key].(*pullpath.Subnet); ok && key != "" && v.Associated {
+		sv.Subnets, sv.SubnetsWhy = []*pullpath.Subnet{v}, ""
+	}
+}
