@@ -18,7 +18,7 @@ type judgement struct {
 	unknowns []string
 	outs     []string // what goes out
 	launch   string   // why the launch type is unknown
-	s3List   string   // the prefix list taken as S3's by a mark, and how
+	s3List   string   // the prefix list taken as S3's by a mark, and why
 	plWhy    string   // why a prefix list may or may not be S3's
 	// facts (see facts.go)
 	needs   []need
@@ -111,7 +111,7 @@ func (m *Model) judge(s *Service) *ServiceReport {
 	default:
 		rep.Verdict, rep.Why = Private, "everything the tasks need is reachable inside the VPC"
 		if j.s3List != "" {
-			rep.Why += "; prefix list " + j.s3List + " taken as S3's"
+			rep.Why += "; prefix list " + j.s3List
 		}
 	}
 	for _, a := range s.In.Assumed {

@@ -103,10 +103,10 @@ func (j *judgement) listS3(r *Rule) Tri {
 	case r.PrefixListName != "":
 		return TriOf(S3ListName(r.PrefixListName))
 	case r.S3List:
-		j.s3List = cmp.Or(j.s3List, r.PrefixList+" (marked by its input)")
+		j.s3List = cmp.Or(j.s3List, r.PrefixList+" taken as S3's: its rule marks it")
 		return Yes
 	case slices.Contains(j.m.S3PrefixLists, r.PrefixList):
-		j.s3List = cmp.Or(j.s3List, r.PrefixList+" (named by the user)")
+		j.s3List = cmp.Or(j.s3List, r.PrefixList+" taken as S3's: the template's metadata or the caller names it")
 		return Yes
 	}
 	j.plWhy = "whether prefix list " + r.PrefixList + " is S3's: the set does not define it and nothing marks it as S3's (pullcheck -s3-prefix-list " + r.PrefixList + ", or privatepull.S3PrefixLists)"

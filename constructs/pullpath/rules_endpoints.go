@@ -145,7 +145,7 @@ func (j *judgement) endpointEgress() {
 				fmt.Sprintf("ECS service %s's security groups (%s) have no tcp/443 egress to interface endpoint %s (%s, groups %s), which answers its name for the whole VPC: the tasks cannot reach it and the pull or start fails (CannotPullContainerError / ResourceInitializationError: i/o timeout)", s.ID, names(s.Groups), e.ID, e.ServiceName, names(e.Groups)),
 				Change{Kind: AllowEgressToEndpoint})
 		case Unknown:
-			j.unknown("tcp/443 from the tasks to endpoint "+e.ID, cmp.Or(s.GroupsWhy, e.GroupsWhy, "a rule the set cannot compare"))
+			j.unknown("tcp/443 from the tasks to endpoint "+e.ID, cmp.Or(s.GroupsWhy, e.GroupsWhy, groupsWhy(s.Groups, true), "a rule the set cannot compare"))
 		}
 	}
 }

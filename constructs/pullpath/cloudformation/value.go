@@ -190,7 +190,8 @@ func (c *cfnCtx) intrinsic(fn string, arg any, depth int) any {
 		if same(t, f) {
 			return t
 		}
-		return unknown{sym: "if:" + name, why: "Fn::If on the condition " + name}
+		// the same condition with the same branches is the same value
+		return unknown{sym: "if:" + name + ":" + pullpath.Show(t) + "|" + pullpath.Show(f), why: "Fn::If on the condition " + name}
 	case "Fn::ImportValue":
 		v := c.res(arg, depth)
 		name, ok := v.(string)

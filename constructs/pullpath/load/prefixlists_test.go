@@ -22,7 +22,7 @@ func TestALiteralPrefixListIsS3sOnlyWhereNamed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := r.Templates[0].Services[0]; s.Verdict != pullpath.Private || !strings.Contains(s.Why, "pl-6da54004 (named by the user)") {
+	if s := r.Templates[0].Services[0]; s.Verdict != pullpath.Private || !strings.Contains(s.Why, "pl-6da54004 taken as S3's: the template's metadata or the caller names it") {
 		t.Errorf("named: %s (%s)", s.Verdict, s.Why)
 	}
 	// and another id named changes nothing
