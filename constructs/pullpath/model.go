@@ -417,4 +417,11 @@ type Model struct {
 	// S3PrefixLists are the ids (pl-...) of prefix lists the user names as
 	// S3's (pullcheck -s3-prefix-list, privatepull.S3PrefixLists).
 	S3PrefixLists []string
+	// Choices are the choices the inputs leave open, each named as the
+	// unknowns that wait on it name it ("the condition UseNat", "the
+	// variable enable_nat").
+	Choices []string
+	// Assume rebuilds the model of the same inputs taking each named choice
+	// as true or false, or returns nil; nil when the front door cannot.
+	Assume func(assume map[string]bool) *Model
 }

@@ -322,6 +322,9 @@ func (c *cfnCtx) condition(name string, depth int) pullpath.Tri {
 	}
 	c.conds[name] = pullpath.Unknown // a cycle is unknown
 	t := c.cond(c.tpl.Conditions[name], depth+1)
+	if b, ok := c.set.assume[name]; ok && t == pullpath.Unknown {
+		t = pullpath.TriOf(b)
+	}
 	c.conds[name] = t
 	return t
 }

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -116,3 +117,29 @@ func (mp *tfMapper) serviceListSubnets(in *tfInst, nc tfItem, sv *pullpath.Servi
 		sv.Subnets, sv.SubnetsWhy = []*pullpath.Subnet{v}, ""
 	}
 }
+
+// boolChoices are the root bool variables that have no value and that the
+// reader needed: "the variable NAME", each a choice the module leaves open
+// (count = var.NAME ? 1 : 0).
+func (r *tfReader) boolChoices() []string {
+	var out []string
+	for name, vb := range r.root.cfg.vars {
+		a := vb.Attrs["type"]
+		if a == nil {
+			continue
+		}
+		if t, ok := a.Expr.(*hclsyntax.ScopeTraversalExpr); !ok || t.Traversal.RootName() != "bool" || len(t.Traversal) != 1 {
+			continue
+		}
+		v, used := r.root.vars[name]
+		if u, _ := v.Unmark(); used && !u.IsKnown() {
+			out = append(out, varChoice+name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// varChoice starts the name of a root variable as a choice, in the words of
+// the unknowns that wait on it.
+const varChoice = "the variable "
