@@ -147,13 +147,16 @@ func combine(sr *ServiceReport, deps []string, got []*ServiceReport) *ServiceRep
 	out.Findings, out.Unknowns = []*Finding{}, []string{}
 	for k, g := range got {
 		for _, f := range g.Findings {
-			if !slices.ContainsFunc(out.Findings, func(x *Finding) bool { return sameFinding(x, f) }) {
-				if !everyBranchHas(got, f) {
-					c := *f
-					c.Message = "when " + whenText(deps, k) + ": " + f.Message
-					f = &c
+			switch {
+			case everyBranchHas(got, f):
+				// the same cause in every branch: once, as the first branch words it
+				if !slices.ContainsFunc(out.Findings, func(x *Finding) bool { return sameCause(x, f) }) {
+					out.Findings = append(out.Findings, f)
 				}
-				out.Findings = append(out.Findings, f)
+			case !slices.ContainsFunc(out.Findings, func(x *Finding) bool { return sameFinding(x, f) }):
+				c := *f
+				c.Message = "when " + whenText(deps, k) + ": " + f.Message
+				out.Findings = append(out.Findings, &c)
 			}
 		}
 		for _, u := range g.Unknowns {
@@ -167,12 +170,18 @@ func combine(sr *ServiceReport, deps []string, got []*ServiceReport) *ServiceRep
 }
 
 func sameFinding(a, b *Finding) bool {
-	return a.Rule == b.Rule && a.Resource == b.Resource && strings.HasSuffix(a.Message, b.Message)
+	return sameCause(a, b) && strings.HasSuffix(a.Message, b.Message)
+}
+
+// sameCause is the same rule on the same resource, with the same severity,
+// whatever the message says of the branch (its way out, its names).
+func sameCause(a, b *Finding) bool {
+	return a.Rule == b.Rule && a.Resource == b.Resource && a.Severity == b.Severity
 }
 
 func everyBranchHas(got []*ServiceReport, f *Finding) bool {
 	for _, g := range got {
-		if !slices.ContainsFunc(g.Findings, func(x *Finding) bool { return sameFinding(x, f) }) {
+		if !slices.ContainsFunc(g.Findings, func(x *Finding) bool { return sameCause(x, f) }) {
 			return false
 		}
 	}
