@@ -102,7 +102,7 @@ func (m *Model) branches(reports []*ServiceReport) {
 			if bs == nil {
 				break
 			}
-			got = append(got, bm.judge(bs))
+			got = append(got, bm.judgeImages(bs))
 		}
 		if len(got) < 1<<len(deps) {
 			sr.Why += "; it depends on " + strings.Join(deps, ", ") + ", but the check could not judge every combination of them"

@@ -45,7 +45,7 @@ func Judge(m *Model) *Report {
 	}
 	reports := make([]*ServiceReport, len(m.Services))
 	for i, s := range m.Services {
-		reports[i] = m.judge(s)
+		reports[i] = m.judgeImages(s)
 	}
 	m.branches(reports)
 	seen := map[string]*Finding{}
