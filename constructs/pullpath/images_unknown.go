@@ -60,6 +60,9 @@ func imageUnknown(c *Container) bool {
 	if c.ImageWhy != "" {
 		return true
 	}
+	if host, _ := registry(c.Image); ecrHost.MatchString(host) {
+		return false // an ECR host, though its account or region is a symbol
+	}
 	first, _, _ := strings.Cut(c.Image, "/")
 	return strings.Contains(first, "${")
 }
