@@ -178,7 +178,12 @@ func (j *judgement) wayOut() {
 	defer func() {
 		// a way out is a route AND groups that let tcp/443 out: groups
 		// that do not are no way out, whatever the unknown routes are
-		if j.out == Unknown && reach(s.Groups, s.GroupsWhy, true, func(r *Rule) Tri { return toInternet(r, j.vpc) }) == No {
+		if j.out == Unknown && reach(s.Groups, s.GroupsWhy, true, func(r *Rule) Tri {
+			if r.IPv6 && r.PeerWhy == "" {
+				return Unknown // an IPv6 way out the routes may give
+			}
+			return toInternet(r, j.vpc)
+		}) == No {
 			j.out, j.via = No, "the task groups allow no tcp/443 to 0.0.0.0/0 (whatever the routes: "+j.via+")"
 		}
 	}()

@@ -143,7 +143,12 @@ func (j *judgement) layersUnreachable() bool {
 	if len(j.ecr) == 0 {
 		return false
 	}
-	return reach(s.Groups, s.GroupsWhy, true, j.toS3) == No
+	return reach(s.Groups, s.GroupsWhy, true, func(r *Rule) Tri {
+		if r.IPv6 && r.PeerWhy == "" {
+			return Unknown // S3's dual-stack addresses: a pull over IPv6 may use them
+		}
+		return j.toS3(r)
+	}) == No
 }
 
 // no443 says whether the task groups allow no tcp/443 egress at all: every
