@@ -123,12 +123,16 @@ func (mp *tfMapper) serviceListSubnets(in *tfInst, nc tfItem, sv *pullpath.Servi
 // (count = var.NAME ? 1 : 0).
 func (r *tfReader) boolChoices() []string {
 	var out []string
+	conds := r.root.cfg.conditionVars()
 	for name, vb := range r.root.cfg.vars {
-		a := vb.Attrs["type"]
-		if a == nil {
-			continue
+		isBool := false
+		if a := vb.Attrs["type"]; a != nil {
+			t, ok := a.Expr.(*hclsyntax.ScopeTraversalExpr)
+			isBool = ok && t.Traversal.RootName() == "bool" && len(t.Traversal) == 1
+		} else {
+			isBool = conds[name] // no type, but the condition of a ? :
 		}
-		if t, ok := a.Expr.(*hclsyntax.ScopeTraversalExpr); !ok || t.Traversal.RootName() != "bool" || len(t.Traversal) != 1 {
+		if !isBool {
 			continue
 		}
 		v, used := r.root.vars[name]
@@ -143,3 +147,44 @@ func (r *tfReader) boolChoices() []string {
 // varChoice starts the name of a root variable as a choice, in the words of
 // the unknowns that wait on it.
 const varChoice = "the variable "
+
+// conditionVars are the variables that stand alone as the condition of a
+// conditional expression (var.x ? a : b, !var.x ? a : b) in the resources
+// of a module.
+func (cfg *tfConfig) conditionVars() map[string]bool {
+	if cfg.conds != nil {
+		return cfg.conds
+	}
+	out := map[string]bool{}
+	cfg.conds = out
+	var walk func(b *tfBlock)
+	walk = func(b *tfBlock) {
+		for _, a := range b.Attrs {
+			e, ok := a.Expr.(hclsyntax.Expression)
+			if !ok {
+				continue
+			}
+			hclsyntax.VisitAll(e, func(n hclsyntax.Node) hcl.Diagnostics {
+				c, ok := n.(*hclsyntax.ConditionalExpr)
+				if !ok {
+					return nil
+				}
+				cond := c.Condition
+				if u, ok := cond.(*hclsyntax.UnaryOpExpr); ok {
+					cond = u.Val
+				}
+				if t, ok := cond.(*hclsyntax.ScopeTraversalExpr); ok && t.Traversal.RootName() == "var" && len(t.Traversal) == 2 {
+					out[tfAttrName(t.Traversal, 1)] = true
+				}
+				return nil
+			})
+		}
+		for _, c := range b.Blocks {
+			walk(c)
+		}
+	}
+	for _, res := range cfg.resources {
+		walk(res.b)
+	}
+	return out
+}
