@@ -18,7 +18,9 @@ func (mp *tfMapper) fill() {
 		if in.res.typ == "aws_default_vpc" {
 			v.DNSSupport = tfBool(r.get(it, "enable_dns_support"), pullpath.Yes)
 			v.DNSHostnames = tfBool(r.get(it, "enable_dns_hostnames"), pullpath.Yes)
-			v.CIDRs = []pullpath.CIDR{pullpath.ParseCIDR("172.31.0.0/16")}
+			b := pullpath.ParseCIDR("172.31.0.0/16")
+			b.Sym = in.addr + ".cidr_block" // what a reference to it reads
+			v.CIDRs = []pullpath.CIDR{b}
 			continue
 		}
 		v.DNSSupport = tfBool(r.get(it, "enable_dns_support"), pullpath.Yes)
