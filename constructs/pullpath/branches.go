@@ -74,6 +74,12 @@ func (m *Model) branches(reports []*ServiceReport) {
 			continue
 		}
 		deps := choicesOf(m.Choices, sr.Unknowns)
+		if len(deps) == 0 && len(m.Choices) <= MaxChoices {
+			// an unknown may hide the choice it waits on (an Fn::If on
+			// EnableExecuteCommand reads as "whether ECS Exec is on"):
+			// when the set leaves few open, take them all
+			deps = m.Choices
+		}
 		switch {
 		case len(deps) == 0:
 			continue
