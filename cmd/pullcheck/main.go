@@ -4,14 +4,17 @@
 // whoever wrote them, without Node.js:
 //
 //	pullcheck [-format text|json|sarif] [-mermaid] [-require-private]
-//	          [-skip-non-templates] [-terraform-roots]
+//	          [-skip-non-templates] [-terraform-roots] [-s3-prefix-list pl-...]...
 //	          [-var NAME=VALUE]... [-var-file FILE]... PATH...
 //	pullcheck -version
 //
 // A PATH is a template file, a folder holding manifest.json (a cdk.out),
 // a folder of *.tf files (a Terraform root module), a plan or state JSON
 // file (terraform show -json), or - for standard input. All paths of one call form one set per environment: an import of
-// an export of another template of the set resolves to it.
+// an export of another template of the set resolves to it. -s3-prefix-list
+// names a literal prefix-list id as S3's managed list (AWS publishes no
+// table of them): a rule to an id the inputs neither define nor mark is
+// otherwise unknown.
 //
 // -skip-non-templates drops the files among the PATHs that are not
 // CloudFormation templates, one line on standard error each ("pullcheck:
@@ -96,11 +99,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	skip := flags.Bool("skip-non-templates", false, "skip files that are not CloudFormation templates (no AWSTemplateFormatVersion, no Resources with AWS::... types), one line on stderr each, instead of failing on them")
 	tfRoots := flags.Bool("terraform-roots", false, "take the paths as Terraform files and check the root modules that hold or call them (a folder is a root unless another folder calls it as source = \"./...\")")
 	printVersion := flags.Bool("version", false, "print pullcheck's version and exit")
-	var vars, varFiles list
+	var vars, varFiles, s3Lists list
+	flags.Var(&s3Lists, "s3-prefix-list", "a prefix-list id (pl-...) that is S3's managed list com.amazonaws.REGION.s3 (repeatable)")
 	flags.Var(&vars, "var", "a Terraform variable, NAME=VALUE (repeatable)")
 	flags.Var(&varFiles, "var-file", "a Terraform variable file (repeatable)")
 	flags.Usage = func() {
-		fmt.Fprintln(stderr, "usage: pullcheck [-format text|json|sarif] [-mermaid] [-require-private] [-skip-non-templates] [-terraform-roots] [-var NAME=VALUE] [-var-file FILE] PATH...")
+		fmt.Fprintln(stderr, "usage: pullcheck [-format text|json|sarif] [-mermaid] [-require-private] [-skip-non-templates] [-terraform-roots] [-s3-prefix-list pl-...] [-var NAME=VALUE] [-var-file FILE] PATH...")
 		fmt.Fprintln(stderr, "       pullcheck -version")
 		flags.PrintDefaults()
 	}
@@ -131,7 +135,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *skip {
 		paths = skipNonTemplates(paths, stderr)
 	}
-	report, err := load.Check(paths, load.Options{Stdin: stdin, Readers: readers(vars, varFiles)})
+	report, err := load.Check(paths, load.Options{Stdin: stdin, Readers: readers(vars, varFiles), S3PrefixLists: s3Lists})
 	report.ToolVersion = reportVersion()
 	switch {
 	case *mermaid:

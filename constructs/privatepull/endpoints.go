@@ -226,8 +226,10 @@ func newEndpoints(scope constructs.Construct, id *string, props *EndpointsProps,
 	}
 
 	e.prefixListId = s3PrefixListId(e, props.S3PrefixListId)
-	e.clientGroup.AddEgressRule(awsec2.Peer_PrefixList(e.prefixListId), https(),
-		jsii.String("to S3 (ECR image layers) through the gateway endpoint"), nil)
+	markS3PrefixList(e.clientGroup, func() {
+		e.clientGroup.AddEgressRule(awsec2.Peer_PrefixList(e.prefixListId), https(),
+			jsii.String("to S3 (ECR image layers) through the gateway endpoint"), nil)
+	})
 
 	for _, s := range allServices {
 		if ep := e.existing.InterfaceEndpoints[s]; ep != nil {

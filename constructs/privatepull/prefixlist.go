@@ -64,3 +64,22 @@ func s3PrefixListId(scope constructs.Construct, given *string) *string {
 	}
 	return lookup.GetResponseField(jsii.String("PrefixLists.0.PrefixListId"))
 }
+
+// markS3PrefixList runs add, which writes an egress rule of group to the S3
+// prefix list, and marks the rule resource it creates as S3's in its
+// metadata ({"privatepull": {"s3PrefixList": true}}): a checker cannot
+// tell from a literal pl- id, or a looked-up one, which service's list it is.
+func markS3PrefixList(group constructs.IConstruct, add func()) {
+	before := map[string]bool{}
+	for _, c := range *group.Node().Children() {
+		before[*c.Node().Path()] = true
+	}
+	add()
+	for _, c := range *group.Node().Children() {
+		res, ok := c.(awscdk.CfnResource)
+		if !ok || before[*c.Node().Path()] || *res.CfnResourceType() != "AWS::EC2::SecurityGroupEgress" {
+			continue
+		}
+		res.AddMetadata(jsii.String("privatepull"), map[string]any{"s3PrefixList": true})
+	}
+}

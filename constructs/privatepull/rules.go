@@ -29,6 +29,14 @@ func RequirePrivate() PluginOption {
 	return func(p *pullPathPlugin) { p.requirePrivate = true }
 }
 
+// S3PrefixLists names prefix-list ids (pl-...) as S3's managed list,
+// com.amazonaws.REGION.s3, as pullcheck -s3-prefix-list does: a rule to a
+// literal id the app neither defines nor marks is otherwise unknown. The
+// lists this library writes are marked already.
+func S3PrefixLists(ids ...string) PluginOption {
+	return func(p *pullPathPlugin) { p.s3Lists = append(p.s3Lists, ids...) }
+}
+
 // NewPullPathPlugin returns the pull-path checks as a CDK validation plugin,
 // written in Go (no rule engine, no Node.js work). Register it once per App:
 //
@@ -52,6 +60,7 @@ func NewPullPathPlugin(opts ...PluginOption) awscdk.IPolicyValidationPlugin {
 type pullPathPlugin struct {
 	name           string
 	requirePrivate bool
+	s3Lists        []string
 }
 
 func (p *pullPathPlugin) Name() *string    { return jsii.String(p.name) }
@@ -82,7 +91,7 @@ func (p *pullPathPlugin) Validate(ctx awscdk.IPolicyValidationContext) *awscdk.P
 		name := *st.StackConstructPath
 		stacks[path] = cloudformation.Stack{Name: name, Account: known(st.AccountId), Region: known(st.Region)}
 	}
-	report, err := checkTemplates(paths, stacks)
+	report, err := checkTemplates(paths, stacks, p.s3Lists...)
 	violations := []*awscdk.PolicyViolation{}
 	success := true
 	add := func(rule, severity, description, fix, template, resource string) {
@@ -175,6 +184,6 @@ func PullPathMermaid(file string, findings []Finding) (string, error) {
 
 // checkTemplates judges CloudFormation templates and cloud assemblies as
 // one set: the plugin reads nothing else (no Terraform, no live account).
-func checkTemplates(paths []string, stacks map[string]cloudformation.Stack) (*pullpath.Report, error) {
-	return load.Check(paths, load.Options{Readers: []pullpath.Reader{cloudformation.NewReader(stacks)}})
+func checkTemplates(paths []string, stacks map[string]cloudformation.Stack, s3Lists ...string) (*pullpath.Report, error) {
+	return load.Check(paths, load.Options{Readers: []pullpath.Reader{cloudformation.NewReader(stacks)}, S3PrefixLists: s3Lists})
 }

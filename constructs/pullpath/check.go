@@ -1,6 +1,9 @@
 package pullpath
 
-import "sort"
+import (
+	"slices"
+	"sort"
+)
 
 // Merge adds the nodes of f, a model of other inputs, to m.
 func (m *Model) Merge(f *Model) {
@@ -16,6 +19,12 @@ func (m *Model) Merge(f *Model) {
 	m.TaskDefs = append(m.TaskDefs, f.TaskDefs...)
 	m.Roles = append(m.Roles, f.Roles...)
 	m.Caches = append(m.Caches, f.Caches...)
+	m.S3PrefixLists = append(m.S3PrefixLists, f.S3PrefixLists...)
+	for _, c := range f.Choices {
+		if !slices.Contains(m.Choices, c) {
+			m.Choices = append(m.Choices, c)
+		}
+	}
 }
 
 // Judge links what the readers left for the whole set, judges every
@@ -30,9 +39,20 @@ func Judge(m *Model) *Report {
 		r.Templates = append(r.Templates, t)
 		byInput[in] = t
 	}
+	// a finding of a model judged under a combination of choices is on a
+	// node of its own inputs: find the template by path
+	byPath := map[string]*TemplateReport{}
+	for in, t := range byInput {
+		byPath[in.Path+"\x00"+in.Stack] = t
+	}
+	reports := make([]*ServiceReport, len(m.Services))
+	for i, s := range m.Services {
+		reports[i] = m.judgeImages(s)
+	}
+	m.branches(reports)
 	seen := map[string]*Finding{}
-	for _, s := range m.Services {
-		sr := m.judge(s)
+	for k, s := range m.Services {
+		sr := reports[k]
 		for i, f := range sr.Findings {
 			f.Template = f.node.In.Path
 			if f.node.File != "" {
@@ -49,6 +69,8 @@ func Judge(m *Model) *Report {
 			}
 			seen[key] = f
 			if t := byInput[f.node.In]; t != nil {
+				t.Findings = append(t.Findings, f)
+			} else if t := byPath[f.node.In.Path+"\x00"+f.node.In.Stack]; t != nil {
 				t.Findings = append(t.Findings, f)
 			}
 		}

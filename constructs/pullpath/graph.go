@@ -189,6 +189,8 @@ func toEndpoint(r *Rule, e *Endpoint, at *Subnet) Tri {
 			return Unknown
 		}
 		return sameGroup(r.Group, e.Groups)
+	case r.List != nil:
+		return r.List.entries(func(c CIDR) Tri { return covers(c, at, e.VPC) })
 	case r.IPv6, r.PrefixList != "":
 		return No
 	}
@@ -199,7 +201,11 @@ func toEndpoint(r *Rule, e *Endpoint, at *Subnet) Tri {
 // tasks in subnet at.
 func fromService(r *Rule, s *Service, v *VPC, at *Subnet) Tri {
 	switch {
-	case r.PeerWhy != "", r.PrefixList != "":
+	case r.PeerWhy != "":
+		return Unknown
+	case r.List != nil:
+		return r.List.entries(func(c CIDR) Tri { return covers(c, at, v) })
+	case r.PrefixList != "":
 		return Unknown
 	case r.Group != nil:
 		if s.GroupsWhy != "" {
@@ -212,32 +218,13 @@ func fromService(r *Rule, s *Service, v *VPC, at *Subnet) Tri {
 	return covers(r.CIDR, at, v)
 }
 
-// toS3 is whether rule r sends to the S3 prefix list; pl gets the list.
-func toS3(r *Rule, v *VPC, pl *string) Tri {
-	switch {
-	case r.PeerWhy != "":
-		return Unknown
-	case r.PrefixList != "":
-		if r.PrefixListName != "" && !strings.HasSuffix(r.PrefixListName, ".s3") {
-			return No // a prefix list of another service
-		}
-		*pl = r.PrefixList
-		return Yes
-	case r.Group != nil, r.IPv6:
-		return No
-	case r.CIDR.P.IsValid():
-		return TriOf(r.CIDR.P.Bits() == 0)
-	case v != nil && slices.ContainsFunc(v.CIDRs, func(b CIDR) bool { return b.Sym != "" && b.Sym == r.CIDR.Sym }):
-		return No // a VPC block does not hold S3
-	}
-	return Unknown
-}
-
 // toInternet is whether rule r sends anywhere on the internet.
 func toInternet(r *Rule, v *VPC) Tri {
 	switch {
 	case r.PeerWhy != "":
 		return Unknown
+	case r.List != nil:
+		return r.List.entries(func(c CIDR) Tri { return TriOf(c.P.IsValid() && c.P.Bits() == 0) })
 	case r.PrefixList != "", r.Group != nil, r.IPv6:
 		return No
 	case r.CIDR.P.IsValid():

@@ -20,7 +20,8 @@ type judgement struct {
 	unknowns []string
 	outs     []string // what goes out
 	launch   string   // why the launch type is unknown
-	s3List   string   // the prefix list taken as S3's
+	s3List   string   // the prefix list taken as S3's by a mark, and why
+	plWhy    string   // why a prefix list may or may not be S3's
 	assumed  []string // what the judgement took for granted, for why
 	natStuck string   // a NAT gateway of the task subnets whose own subnet has no internet route
 	// facts (see facts.go)
@@ -133,7 +134,7 @@ func (m *Model) judge(s *Service) *ServiceReport {
 	default:
 		rep.Verdict, rep.Why = Private, "everything the tasks need is reachable inside the VPC"
 		if j.s3List != "" {
-			rep.Why += "; prefix list " + j.s3List + " taken as S3's"
+			rep.Why += "; prefix list " + j.s3List
 		}
 	}
 	for _, a := range append(slices.Clone(s.In.Assumed), j.assumed...) {
@@ -197,6 +198,18 @@ func (j *judgement) skip() string {
 // wayOut decides whether the tasks have a way out to the internet.
 func (j *judgement) wayOut() {
 	s := j.s
+	defer func() {
+		// a way out is a route AND groups that let tcp/443 out: groups
+		// that do not are no way out, whatever the unknown routes are
+		if j.out == Unknown && reach(s.Groups, s.GroupsWhy, true, func(r *Rule) Tri {
+			if r.IPv6 && r.PeerWhy == "" {
+				return Unknown // an IPv6 way out the routes may give
+			}
+			return toInternet(r, j.vpc)
+		}) == No {
+			j.out, j.via = No, "the task groups allow no tcp/443 to 0.0.0.0/0 (whatever the routes: "+j.via+")"
+		}
+	}()
 	if s.SubnetsWhy != "" {
 		j.out, j.via = Unknown, s.SubnetsWhy
 		return

@@ -71,6 +71,10 @@ type Input struct {
 	// RegionHint is a region the input names literally (an endpoint
 	// service name, an ECR host), for messages when Region is "".
 	RegionHint string
+	// S3Ranges are S3's address ranges in the input's region where the
+	// input shows them (a deployed account's com.amazonaws.REGION.s3
+	// prefix list): a block then reaches S3 only if it covers them all.
+	S3Ranges []CIDR
 	// PartitionHint is the partition the input's literal ARNs name
 	// (arn:aws-cn:...), when Region is "".
 	PartitionHint string
@@ -309,6 +313,12 @@ type Rule struct {
 	// PrefixListName is the prefix list's name when known
 	// ("com.amazonaws.eu-west-1.s3"), "" otherwise.
 	PrefixListName string
+	// List is the prefix list when the set defines it, with its entries;
+	// nil for an AWS-managed list or one from outside the set.
+	List *PrefixList
+	// S3List is true when the input marks the prefix list as S3's (the
+	// privatepull library marks the lists it writes).
+	S3List bool
 }
 
 // The kinds of launcher a Service stands for.
@@ -464,4 +474,14 @@ type Model struct {
 	TaskDefs    []*TaskDef
 	Roles       []*Role
 	Caches      []*CacheRule
+	// S3PrefixLists are the ids (pl-...) of prefix lists the user names as
+	// S3's (pullcheck -s3-prefix-list, privatepull.S3PrefixLists).
+	S3PrefixLists []string
+	// Choices are the choices the inputs leave open, each named as the
+	// unknowns that wait on it name it ("the condition UseNat", "the
+	// variable enable_nat").
+	Choices []string
+	// Assume rebuilds the model of the same inputs taking each named choice
+	// as true or false, or returns nil; nil when the front door cannot.
+	Assume func(assume map[string]bool) *Model
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 var missingEndpointWhat = map[string]string{
@@ -134,6 +135,7 @@ func (j *judgement) vpcDNS() {
 // endpoint that answers for them, from any of the task subnets.
 func (j *judgement) endpointEgress() {
 	s := j.s
+	j.noHTTPS()
 	for _, e := range j.captures() {
 		out := reachEach(s.Groups, s.GroupsWhy, true, places(e.Subnets, e.SubnetsWhy), func(r *Rule, at *Subnet) Tri { return toEndpoint(r, e, at) })
 		j.reached[e] = out
@@ -143,7 +145,7 @@ func (j *judgement) endpointEgress() {
 				fmt.Sprintf("%s's security groups (%s) have no tcp/443 egress to interface endpoint %s (%s, groups %s), which answers %s for the whole VPC: the tasks cannot reach it and the pull or start fails (CannotPullContainerError / ResourceInitializationError: i/o timeout)", j.who(), names(s.Groups), e.ID, j.serviceName(e), names(e.Groups), j.dnsName(e.Service)),
 				Change{Kind: AllowEgressToEndpoint})
 		case Unknown:
-			j.unknown("tcp/443 from the tasks to endpoint "+e.ID, cmp.Or(s.GroupsWhy, e.GroupsWhy, "a rule the set cannot compare"))
+			j.unknown("tcp/443 from the tasks to endpoint "+e.ID, cmp.Or(s.GroupsWhy, e.GroupsWhy, groupsWhy(s.Groups, true), "a rule the set cannot compare"))
 		}
 	}
 }
@@ -172,4 +174,27 @@ func (j *judgement) endpointPolicies() {
 			j.endpointPolicy(e)
 		}
 	}
+}
+
+// noHTTPS judges the legs on 443 when the endpoints cannot be seen (the
+// VPC is outside the set, or part of it is hidden): task groups that allow
+// no tcp/443 egress at all reach no endpoint and no way out, whatever the
+// VPC holds.
+func (j *judgement) noHTTPS() {
+	v, s := j.vpc, j.s
+	if v != nil && v.Ext == "" && j.hidden() == "" {
+		return // the endpoints are judged one by one
+	}
+	var legs []string
+	for _, n := range j.needs {
+		if n.sure && n.svc != "ssmmessages" {
+			legs = append(legs, n.svc)
+		}
+	}
+	if len(legs) == 0 || !j.no443() {
+		return
+	}
+	j.find("PRIVATEPULL-ENDPOINT-EGRESS", "error", &s.Node,
+		fmt.Sprintf("ECS service %s's security groups (%s) allow no tcp/443 egress at all: the tasks can reach no interface endpoint (%s) and no way out, whatever the VPC holds, and the pull or start fails (CannotPullContainerError / ResourceInitializationError: i/o timeout)", s.ID, names(s.Groups), strings.Join(legs, ", ")),
+		Change{Kind: AllowEgressToEndpoint})
 }

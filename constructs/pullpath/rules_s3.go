@@ -77,17 +77,32 @@ func (j *judgement) uncoveredS3(rule string) {
 func (j *judgement) s3Egress() {
 	r, s := j.s3, j.s
 	if r == nil || r.covered != Yes {
+		j.layersNoRoute()
 		return
 	}
-	j.s3Out = reach(s.Groups, s.GroupsWhy, true, func(x *Rule) Tri { return toS3(x, j.vpc, &j.s3List) })
+	j.s3Out = reach(s.Groups, s.GroupsWhy, true, j.toS3)
 	switch j.s3Out {
 	case No:
 		j.find("PRIVATEPULL-S3-EGRESS", "error", &s.Node,
 			fmt.Sprintf("%s's security groups (%s) have no tcp/443 egress to the S3 managed prefix list com.amazonaws.%s.s3, while the S3 gateway's route captures the image layers: the pull fails with CannotPullContainerError ... prod-%s-starport-layer-bucket.s3... i/o timeout", j.who(), names(s.Groups), j.regionOr(), j.regionOr()),
 			Change{Kind: AllowEgressToS3, Region: j.regionOr()})
 	case Unknown:
-		j.unknown("tcp/443 from the tasks to the S3 prefix list", cmp.Or(s.GroupsWhy, groupsWhy(s.Groups, true), "a rule the set cannot compare"))
+		j.unknown("tcp/443 from the tasks to the S3 prefix list", cmp.Or(s.GroupsWhy, groupsWhy(s.Groups, true), j.plWhy, "a rule the set cannot compare"))
 	}
+}
+
+// layersNoRoute judges the layer leg when the S3 gateway's route is not
+// known to capture it: task groups that send tcp/443 to no address of S3
+// break it whatever the VPC, its routes and its endpoints are.
+func (j *judgement) layersNoRoute() {
+	if !j.layersUnreachable() {
+		return
+	}
+	s := j.s
+	j.s3Out = No
+	j.find("PRIVATEPULL-S3-EGRESS", "error", &s.Node,
+		fmt.Sprintf("ECS service %s's security groups (%s) allow tcp/443 to no address of S3 (neither the S3 managed prefix list com.amazonaws.%s.s3 nor 0.0.0.0/0): image layers come from S3 (prod-%s-starport-layer-bucket) through an S3 gateway, a NAT or an internet gateway, and each needs that egress, so the pull fails with CannotPullContainerError whatever the VPC and its routes are", s.ID, names(s.Groups), j.regionOr(), j.regionOr()),
+		Change{Kind: AllowEgressToS3, Region: j.regionOr()})
 }
 
 // s3Policies is the rule that the gateways on the task route tables let

@@ -142,6 +142,7 @@ func (c *cfnCtx) rule(v any, egress bool) *pullpath.Rule {
 		if r.PrefixList == "" {
 			r.PeerWhy = "the prefix list " + pullpath.WhyOf(p[peerKeys[1]])
 		}
+		c.prefixListPeer(r, p[peerKeys[1]])
 	default:
 		r.PeerWhy = "a peer the set cannot show"
 	}
@@ -202,4 +203,35 @@ func (c *cfnCtx) refName(v any) string {
 		return r.id
 	}
 	return pullpath.Show(v)
+}
+
+// outsideSubnetAssociation reads an association of a route table of the
+// set with a subnet from outside it (a parameter, an item of a list
+// parameter, an import): the same value on both sides is the same subnet,
+// so the table is that subnet's. It says whether it took the association.
+func (c *cfnCtx) outsideSubnetAssociation(id string) bool {
+	sv := c.prop(id, "SubnetId")
+	if _, ok := c.node(sv).(*pullpath.Subnet); ok {
+		return false
+	}
+	if key, _ := extKey(sv); key == "" {
+		return false // nothing names the subnet: it cannot be matched
+	}
+	rt, ok := c.node(c.prop(id, "RouteTableId")).(*pullpath.RouteTable)
+	if !ok {
+		return false
+	}
+	sn := c.subnet(sv)
+	if sn.Associated {
+		return true
+	}
+	sn.Associated = true
+	if why := c.maybe[id]; why != "" {
+		sn.RouteTable, sn.RouteTableWhy = nil, "association "+id+" of subnet "+sn.Name()+": "+why
+	} else {
+		sn.RouteTable, sn.RouteTableWhy = rt, ""
+	}
+	// a subnet from outside is no subnet of the model: the table learns it here
+	rt.Subnets = append(rt.Subnets, sn)
+	return true
 }

@@ -26,6 +26,7 @@ func (s *cfnSet) build() {
 	}
 	for _, c := range s.ctxs {
 		c.fill()
+		s.m.S3PrefixLists = append(s.m.S3PrefixLists, templateS3Lists(c.tpl.Metadata)...)
 	}
 	for _, c := range s.ctxs {
 		for _, o := range c.tpl.Outputs {
@@ -192,6 +193,9 @@ func (c *cfnCtx) fill() {
 				}
 			}
 		case "AWS::EC2::SubnetRouteTableAssociation":
+			if c.outsideSubnetAssociation(id) {
+				continue
+			}
 			if sn, ok := c.node(c.prop(id, "SubnetId")).(*pullpath.Subnet); ok {
 				sn.Associated = true
 				rtv := c.prop(id, "RouteTableId")
@@ -218,6 +222,7 @@ func (c *cfnCtx) fill() {
 			if g := c.group(c.prop(id, "GroupId")); g != nil {
 				rule := c.rule(c.resolve(r.Properties), egress)
 				rule.ID = id
+				rule.S3List = markedS3(r.Metadata)
 				if why := c.maybe[id]; why != "" {
 					rule.PeerWhy = "rule " + id + ": " + why
 				}

@@ -19,6 +19,7 @@ type template struct {
 	Mappings   map[string]any
 	Resources  map[string]*resource
 	Outputs    map[string]any
+	Metadata   map[string]any
 	Transform  []string
 	// forEach are the Fn::ForEach entries of Resources.
 	forEach []string
@@ -76,6 +77,7 @@ func parseTemplate(raw []byte) (*template, error) {
 	if t.Outputs, err = section(top, "Outputs"); err != nil {
 		return nil, err
 	}
+	t.Metadata, _ = top["Metadata"].(map[string]any)
 	switch tr := top["Transform"].(type) {
 	case string:
 		t.Transform = []string{tr}

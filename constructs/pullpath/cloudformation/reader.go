@@ -3,6 +3,8 @@ package cloudformation
 import (
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/privatepull/privatepull/constructs/pullpath"
 )
@@ -46,10 +48,45 @@ func (r *Reader) Read(src *pullpath.Source) error {
 	return addTemplate(r.set, in, src.Path, src.Data, nil, nil)
 }
 
-// Model links the templates read.
+// Model links the templates read. Its Choices are the conditions the set
+// cannot decide, "the condition NAME".
 func (r *Reader) Model() *pullpath.Model {
 	r.set.build()
-	return r.set.m
+	m := r.set.m
+	for _, c := range r.set.ctxs {
+		names := make([]string, 0, len(c.conds))
+		for name, t := range c.conds {
+			if t == pullpath.Unknown {
+				names = append(names, conditionChoice+name)
+			}
+		}
+		slices.Sort(names)
+		for _, n := range names {
+			if !slices.Contains(m.Choices, n) {
+				m.Choices = append(m.Choices, n)
+			}
+		}
+	}
+	return m
+}
+
+// conditionChoice starts the name of a condition as a choice: the words the
+// unknowns that wait on it use ("Fn::If on the condition X", "it exists
+// only if the condition X holds").
+const conditionChoice = "the condition "
+
+// Assume returns a reader like r that takes each condition of assume
+// ("the condition NAME") the set cannot decide as true or false, in every
+// template of the set that has it.
+func (r *Reader) Assume(assume map[string]bool) pullpath.Reader {
+	n := NewReader(r.stacks)
+	n.set.assume = map[string]bool{}
+	for k, v := range assume {
+		if name, ok := strings.CutPrefix(k, conditionChoice); ok {
+			n.set.assume[name] = v
+		}
+	}
+	return n
 }
 
 // Folder is what a cdk.out holds.

@@ -19,6 +19,9 @@ type cfnSet struct {
 	// (${AWS::StackName}:X), by env and the name with the stack's part left out.
 	byShape map[string]map[string][]export
 	ext     map[string]any // kind + key -> external node
+	// assume gives conditions the set cannot decide a value, by name, to
+	// judge a service under each combination (pullpath.Brancher).
+	assume map[string]bool
 }
 
 type export struct {

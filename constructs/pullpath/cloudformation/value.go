@@ -146,6 +146,11 @@ func (c *cfnCtx) intrinsic(fn string, arg any, depth int) any {
 				if strings.HasPrefix(u.sym, "in:") {
 					return u
 				}
+				if ok && u.sym != "" {
+					// one item of one list: the same item wherever it is selected
+					n := strconv.Itoa(int(idx))
+					return unknown{sym: u.sym + "[" + n + "]", why: "item " + n + " of " + u.why}
+				}
 				return unknown{why: u.why}
 			}
 		}
@@ -185,7 +190,8 @@ func (c *cfnCtx) intrinsic(fn string, arg any, depth int) any {
 		if same(t, f) {
 			return t
 		}
-		return unknown{sym: "if:" + name, why: "Fn::If on the condition " + name}
+		// the same condition with the same branches is the same value
+		return unknown{sym: "if:" + name + ":" + pullpath.Show(t) + "|" + pullpath.Show(f), why: "Fn::If on the condition " + name}
 	case "Fn::ImportValue":
 		v := c.res(arg, depth)
 		name, ok := v.(string)
@@ -321,6 +327,9 @@ func (c *cfnCtx) condition(name string, depth int) pullpath.Tri {
 	}
 	c.conds[name] = pullpath.Unknown // a cycle is unknown
 	t := c.cond(c.tpl.Conditions[name], depth+1)
+	if b, ok := c.set.assume[name]; ok && t == pullpath.Unknown {
+		t = pullpath.TriOf(b)
+	}
 	c.conds[name] = t
 	return t
 }

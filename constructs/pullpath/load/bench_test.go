@@ -26,3 +26,15 @@ func BenchmarkCheckDefaultApp(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCheckConditions judges a template whose services wait on five
+// conditions it cannot decide (testdata/verdicts/conditions-many.yaml): one
+// service is judged under the 16 combinations of the four it depends on,
+// the other depends on more than MaxChoices and is not.
+func BenchmarkCheckConditions(b *testing.B) {
+	for range b.N {
+		if _, err := Check([]string{"../testdata/verdicts/conditions-many.yaml"}, opts(nil)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

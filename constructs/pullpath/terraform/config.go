@@ -211,6 +211,8 @@ type tfConfig struct {
 	byAddr    map[string]*tfRes // "aws_vpc.main", "data.aws_region.current"
 	calls     []*tfCall
 	callByNm  map[string]*tfCall
+	// conds memoizes conditionVars.
+	conds map[string]bool
 }
 
 // tfRes is a resource or data block.

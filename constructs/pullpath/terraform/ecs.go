@@ -178,6 +178,11 @@ func (mp *tfMapper) fillLaunch(sv *pullpath.Service, cl, it tfItem, clAttr, task
 				sv.Subnets = append(sv.Subnets, x)
 			}
 		}
+		inst := it.in // a service's own instance; a launcher's nested block has none
+		if inst == nil {
+			inst = cl.in
+		}
+		mp.serviceListSubnets(inst, nc, sv)
 		gl, gwhy := tfStrList(r.get(nc, "security_groups"))
 		sv.GroupsWhy = gwhy
 		for _, s := range gl {

@@ -331,6 +331,10 @@ func (m *tfMod) variableValue(name string) cty.Value {
 			phrase += " of " + m.addr
 			sym = "${" + m.addr + ".var." + name + "}"
 		}
+		if ty == cty.NilType && m.parent == nil && m.cfg.conditionVars()[name] {
+			// untyped, but the condition of a ? : : a bool with no value
+			return cty.UnknownVal(cty.Bool).Mark(tfWhy(phrase))
+		}
 		if ty == cty.NilType || ty == cty.String || ty == cty.DynamicPseudoType {
 			r.syms[sym] = &tfSym{ext: phrase}
 			return cty.StringVal(sym)

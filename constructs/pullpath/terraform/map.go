@@ -170,6 +170,8 @@ func (r *tfReader) mapModel() (*pullpath.Model, error) {
 	}
 	mp.create()
 	mp.fill()
+	mp.dataVPCBlocks()
+	mp.m.Choices = r.boolChoices()
 	seen := map[string]bool{}
 	for _, h := range r.hidden {
 		if !seen[h] {

@@ -18,7 +18,9 @@ func (mp *tfMapper) fill() {
 		if in.res.typ == "aws_default_vpc" {
 			v.DNSSupport = tfBool(r.get(it, "enable_dns_support"), pullpath.Yes)
 			v.DNSHostnames = tfBool(r.get(it, "enable_dns_hostnames"), pullpath.Yes)
-			v.CIDRs = []pullpath.CIDR{pullpath.ParseCIDR("172.31.0.0/16")}
+			b := pullpath.ParseCIDR("172.31.0.0/16")
+			b.Sym = in.addr + ".cidr_block" // what a reference to it reads
+			v.CIDRs = []pullpath.CIDR{b}
 			continue
 		}
 		v.DNSSupport = tfBool(r.get(it, "enable_dns_support"), pullpath.Yes)
@@ -137,6 +139,9 @@ func (mp *tfMapper) fill() {
 		ts, twhy := mp.str(in, "route_table_id")
 		if !r.has(r.item(in), "subnet_id") {
 			continue // a gateway association
+		}
+		if mp.outsideAssociation(in, ss, ts) {
+			continue
 		}
 		var subnets []*pullpath.Subnet
 		if x, _, _ := mp.ref(ss); x != nil {
@@ -419,6 +424,9 @@ func (mp *tfMapper) rules(it tfItem, kind, id string, self *pullpath.Group) ([]*
 	for _, s := range list(pls) {
 		rl := base
 		rl.PrefixList, rl.PrefixListName = mp.prefixList(s)
+		if in, _, _ := mp.ref(s); in != nil && !in.res.data && in.res.typ == "aws_ec2_managed_prefix_list" {
+			rl.List, rl.PrefixListName = mp.managedList(in), ""
+		}
 		out = append(out, &rl)
 	}
 	for _, s := range list(sgs) {

@@ -2,6 +2,9 @@ package terraform
 
 import (
 	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/privatepull/privatepull/constructs/pullpath"
 )
@@ -33,6 +36,25 @@ func (r *Reader) Read(src *pullpath.Source) error {
 		r.m.Merge(frag)
 	}
 	return err
+}
+
+// Assume returns a reader like r that takes each root bool variable of
+// assume ("the variable NAME") that has no value as true or false, as
+// -var NAME=true would.
+func (r *Reader) Assume(assume map[string]bool) pullpath.Reader {
+	opts := r.opts
+	opts.Vars = slices.Clone(opts.Vars)
+	names := make([]string, 0, len(assume))
+	for k := range assume {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		if name, ok := strings.CutPrefix(k, varChoice); ok {
+			opts.Vars = append(opts.Vars, name+"="+strconv.FormatBool(assume[k]))
+		}
+	}
+	return NewReader(opts)
 }
 
 // Model is every root module read.

@@ -281,6 +281,9 @@ func (mp *mapper) s3Blocks() {
 	if len(s3.Entries) == 0 {
 		return
 	}
+	for _, en := range s3.Entries {
+		mp.in.S3Ranges = append(mp.in.S3Ranges, pullpath.ParseCIDR(en.Cidr))
+	}
 	for _, g := range mp.m.Groups {
 		if slices.ContainsFunc(g.Egress, func(r *pullpath.Rule) bool { return r.PrefixList != "" }) {
 			continue

@@ -1,0 +1,132 @@
+# The isolated path of no-egress-block, but the task group's "S3" egress goes to a
+# customer-managed prefix list the module defines, whose entries are the corporate
+# private ranges. A list is S3's only if its entries are: these hold no address of S3,
+# so the layer download through the gateway is dropped by the task group.
+
+provider "aws" {
+  region = "ca-central-1"
+}
+
+resource "aws_vpc" "main" {
+  cidr_block           = "10.4.0.0/16"
+  enable_dns_support   = true
+  enable_dns_hostnames = true
+}
+
+resource "aws_subnet" "private" {
+  vpc_id     = aws_vpc.main.id
+  cidr_block = "10.4.1.0/24"
+}
+
+resource "aws_route_table" "private" {
+  vpc_id = aws_vpc.main.id
+}
+
+resource "aws_route_table_association" "private" {
+  subnet_id      = aws_subnet.private.id
+  route_table_id = aws_route_table.private.id
+}
+
+resource "aws_security_group" "endpoints" {
+  name   = "endpoints"
+  vpc_id = aws_vpc.main.id
+  ingress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["10.4.0.0/16"]
+  }
+}
+
+resource "aws_vpc_endpoint" "ecr_api" {
+  vpc_id              = aws_vpc.main.id
+  service_name        = "com.amazonaws.ca-central-1.ecr.api"
+  vpc_endpoint_type   = "Interface"
+  private_dns_enabled = true
+  subnet_ids          = [aws_subnet.private.id]
+  security_group_ids  = [aws_security_group.endpoints.id]
+}
+
+resource "aws_vpc_endpoint" "ecr_dkr" {
+  vpc_id              = aws_vpc.main.id
+  service_name        = "com.amazonaws.ca-central-1.ecr.dkr"
+  vpc_endpoint_type   = "Interface"
+  private_dns_enabled = true
+  subnet_ids          = [aws_subnet.private.id]
+  security_group_ids  = [aws_security_group.endpoints.id]
+}
+
+resource "aws_vpc_endpoint" "logs" {
+  vpc_id              = aws_vpc.main.id
+  service_name        = "com.amazonaws.ca-central-1.logs"
+  vpc_endpoint_type   = "Interface"
+  private_dns_enabled = true
+  subnet_ids          = [aws_subnet.private.id]
+  security_group_ids  = [aws_security_group.endpoints.id]
+}
+
+# vpc_endpoint_type left out: Gateway.
+resource "aws_vpc_endpoint" "s3" {
+  vpc_id          = aws_vpc.main.id
+  service_name    = "com.amazonaws.ca-central-1.s3"
+  route_table_ids = [aws_route_table.private.id]
+}
+
+resource "aws_ec2_managed_prefix_list" "corporate" {
+  name           = "corporate"
+  address_family = "IPv4"
+  max_entries    = 5
+  entry {
+    cidr        = "10.0.0.0/8"
+    description = "data centres"
+  }
+}
+
+resource "aws_ec2_managed_prefix_list_entry" "offices" {
+  cidr           = "172.16.0.0/12"
+  prefix_list_id = aws_ec2_managed_prefix_list.corporate.id
+}
+
+resource "aws_security_group" "task" {
+  name   = "task"
+  vpc_id = aws_vpc.main.id
+  egress {
+    from_port       = 443
+    to_port         = 443
+    protocol        = "tcp"
+    security_groups = [aws_security_group.endpoints.id]
+  }
+  egress {
+    from_port       = 443
+    to_port         = 443
+    protocol        = "tcp"
+    prefix_list_ids = [aws_ec2_managed_prefix_list.corporate.id]
+  }
+}
+
+resource "aws_iam_role" "execution" {
+  name                = "execution"
+  assume_role_policy  = "{}"
+  managed_policy_arns = ["arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"]
+}
+
+resource "aws_ecs_task_definition" "app" {
+  family             = "app"
+  network_mode       = "awsvpc"
+  execution_role_arn = aws_iam_role.execution.arn
+  container_definitions = jsonencode([{
+    name             = "app"
+    image            = "123456789012.dkr.ecr.ca-central-1.amazonaws.com/app:1"
+    logConfiguration = { logDriver = "awslogs" }
+  }])
+}
+
+resource "aws_ecs_service" "app" {
+  name            = "app"
+  task_definition = aws_ecs_task_definition.app.arn
+  launch_type     = "FARGATE"
+  network_configuration {
+    subnets         = [aws_subnet.private.id]
+    security_groups = [aws_security_group.task.id]
+  }
+}

@@ -1,0 +1,70 @@
+# A service module whose task subnets are a list variable. It associates its own route
+# table with each of them (for_each = toset(var.subnet_ids), subnet_id = each.value) and
+# puts the S3 gateway on that table: every task subnet uses it, so the gateway serves the
+# tasks. The VPC's endpoints and DNS are not in the module.
+
+provider "aws" {
+  region = "eu-west-1"
+}
+
+variable "vpc_id" {
+  type = string
+}
+
+variable "subnet_ids" {
+  type = list(string)
+}
+
+resource "aws_route_table" "tasks" {
+  vpc_id = var.vpc_id
+}
+
+resource "aws_vpc_endpoint" "s3" {
+  vpc_id          = var.vpc_id
+  service_name    = "com.amazonaws.eu-west-1.s3"
+  route_table_ids = [aws_route_table.tasks.id]
+}
+
+resource "aws_route_table_association" "tasks" {
+  for_each       = toset(var.subnet_ids)
+  subnet_id      = each.value
+  route_table_id = aws_route_table.tasks.id
+}
+
+resource "aws_security_group" "task" {
+  name   = "task"
+  vpc_id = var.vpc_id
+  egress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+
+resource "aws_iam_role" "execution" {
+  name                = "execution"
+  assume_role_policy  = "{}"
+  managed_policy_arns = ["arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"]
+}
+
+resource "aws_ecs_task_definition" "app" {
+  family             = "app"
+  network_mode       = "awsvpc"
+  execution_role_arn = aws_iam_role.execution.arn
+  container_definitions = jsonencode([{
+    name             = "app"
+    image            = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1"
+    logConfiguration = { logDriver = "awslogs" }
+  }])
+}
+
+resource "aws_ecs_service" "app" {
+  name            = "app"
+  task_definition = aws_ecs_task_definition.app.arn
+  launch_type     = "FARGATE"
+  network_configuration {
+    subnets         = var.subnet_ids
+    security_groups = [aws_security_group.task.id]
+  }
+}

@@ -1,0 +1,79 @@
+# A service module on a VPC given by a variable. The task group's only egress is
+# tcp/443 to the endpoint group and to the VPC's own block: no address of S3. Image
+# layers come from S3 by a gateway, a NAT or an internet gateway, and each needs egress
+# to S3's addresses: the layer download fails whatever the VPC is.
+
+provider "aws" {
+  region = "eu-west-1"
+}
+
+variable "vpc_id" {
+  type = string
+}
+
+data "aws_vpc" "shared" {
+  id = var.vpc_id
+}
+
+data "aws_subnets" "private" {
+  filter {
+    name   = "vpc-id"
+    values = [var.vpc_id]
+  }
+}
+
+resource "aws_security_group" "endpoints" {
+  name   = "endpoints"
+  vpc_id = var.vpc_id
+  ingress {
+    from_port       = 443
+    to_port         = 443
+    protocol        = "tcp"
+    security_groups = [aws_security_group.task.id]
+  }
+}
+
+
+resource "aws_security_group" "task" {
+  name   = "task"
+  vpc_id = var.vpc_id
+  egress {
+    from_port       = 443
+    to_port         = 443
+    protocol        = "tcp"
+    security_groups = [aws_security_group.endpoints.id]
+  }
+  egress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = [data.aws_vpc.shared.cidr_block]
+  }
+}
+
+resource "aws_iam_role" "execution" {
+  name                = "execution"
+  assume_role_policy  = "{}"
+  managed_policy_arns = ["arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"]
+}
+
+resource "aws_ecs_task_definition" "app" {
+  family             = "app"
+  network_mode       = "awsvpc"
+  execution_role_arn = aws_iam_role.execution.arn
+  container_definitions = jsonencode([{
+    name             = "app"
+    image            = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1"
+    logConfiguration = { logDriver = "awslogs" }
+  }])
+}
+
+resource "aws_ecs_service" "app" {
+  name            = "app"
+  task_definition = aws_ecs_task_definition.app.arn
+  launch_type     = "FARGATE"
+  network_configuration {
+    subnets         = data.aws_subnets.private.ids
+    security_groups = [aws_security_group.task.id]
+  }
+}
