@@ -335,6 +335,8 @@ type Service struct {
 	PublicIP Tri
 	// Exec is whether ECS Exec is on.
 	Exec Tri
+	// Stopped are its last stopped tasks, for a deployed account.
+	Stopped []*StoppedTask
 }
 
 // Cluster is an ECS cluster.

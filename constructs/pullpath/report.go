@@ -87,6 +87,10 @@ type ServiceReport struct {
 	// Findings are those that decide the verdict; they may be on resources
 	// of other inputs of the set.
 	Findings []*Finding `json:"findings"`
+	// StoppedTasks are the service's stopped tasks a deployed account
+	// shows, each tied to the findings that explain it; absent for
+	// templates.
+	StoppedTasks []*StoppedTaskReport `json:"stoppedTasks,omitempty"`
 
 	service *Service
 	j       *judgement

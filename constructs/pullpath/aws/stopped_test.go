@@ -88,3 +88,28 @@ func TestStoppedTasksDenied(t *testing.T) {
 		t.Errorf("verdicts %v", got)
 	}
 }
+
+// Read through the SDK, the stopped-task fixtures give their snapshots'
+// verdicts and the same ties, messages redacted.
+func TestStoppedFixturesReadLikeTheirSnapshots(t *testing.T) {
+	for _, name := range []string{"aws-stopped-layer-timeout", "aws-stopped-not-found", "aws-stopped-endpoint-ingress"} {
+		t.Run(name, func(t *testing.T) {
+			acct := account(t, name)
+			f := awstest.New(t, acct)
+			got := read(t, f, Options{Stopped: 5})
+			want, wr := verdicts(acct)
+			have, hr := verdicts(got)
+			if !mapsEqual(have, want) {
+				t.Errorf("read %v, want %v", have, want)
+			}
+			a, _ := json.Marshal(wr.Templates[0].Services[0].StoppedTasks)
+			b, _ := json.Marshal(hr.Templates[0].Services[0].StoppedTasks)
+			if string(a) != string(b) || len(a) < 10 {
+				t.Errorf("stopped tasks read\n%s\nwant\n%s", b, a)
+			}
+			if f.Count("ecs:ListTasks") != 1 || f.Count("ecs:DescribeTasks") != 1 {
+				t.Errorf("calls %v", f.Calls())
+			}
+		})
+	}
+}

@@ -524,6 +524,7 @@ func (mp *mapper) ecs() {
 			}
 		}
 		mp.d.services[&x.Node] = ids
+		mp.stoppedTasks(x, raw)
 		var tags []Tag
 		for _, t := range s.Tags {
 			tags = append(tags, Tag{Key: t.Key, Value: t.Value})
