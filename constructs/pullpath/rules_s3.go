@@ -17,7 +17,7 @@ func (j *judgement) s3Gateway() {
 	for _, gw := range r.idle {
 		j.find("PRIVATEPULL-S3-GATEWAY", "error", &gw.Node,
 			fmt.Sprintf("S3 gateway endpoint %s is on route tables (%s) that no subnet uses: it serves nothing, and ECS service %s's tasks get no route to S3 through it for the image layers", gw.ID, names(gw.RouteTables), s.ID),
-			Change{Kind: PutGatewayOnTaskRouteTables})
+			Change{Kind: PutGatewayOnTaskRouteTables, Tasks: &s.Node})
 	}
 	idleFinding := func(what string) bool {
 		if len(r.idle) == 0 || j.out == Yes || !r.sure {

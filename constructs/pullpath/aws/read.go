@@ -569,7 +569,7 @@ func (r *reader) readEC2(ctx context.Context) {
 			},
 				func(out *ec2.DescribeNetworkAclsOutput) *string {
 					for _, a := range out.NetworkAcls {
-						x := snapshot.NetworkAcl{NetworkAclId: aws.ToString(a.NetworkAclId), VpcId: aws.ToString(a.VpcId), IsDefault: aws.ToBool(a.IsDefault), Entries: []snapshot.NetworkAclEntry{}}
+						x := snapshot.NetworkAcl{NetworkAclId: aws.ToString(a.NetworkAclId), VpcId: aws.ToString(a.VpcId), IsDefault: aws.ToBool(a.IsDefault), Entries: []snapshot.NetworkAclEntry{}, Tags: cfnTags(a.Tags)}
 						for _, en := range a.Entries {
 							y := snapshot.NetworkAclEntry{RuleNumber: aws.ToInt32(en.RuleNumber), Egress: aws.ToBool(en.Egress), Protocol: aws.ToString(en.Protocol),
 								RuleAction: string(en.RuleAction), CidrBlock: aws.ToString(en.CidrBlock)}

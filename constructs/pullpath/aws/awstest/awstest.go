@@ -606,7 +606,7 @@ func (f *Server) ec2(op string, form url.Values) (xe, string) {
 		listName = "networkAclSet"
 		for _, n := range e.NetworkAcls {
 			if inVPC(n.VpcId) {
-				items = append(items, x("item", x("networkAclId", n.NetworkAclId), x("vpcId", n.VpcId), x("default", n.IsDefault),
+				items = append(items, x("item", x("networkAclId", n.NetworkAclId), x("vpcId", n.VpcId), x("default", n.IsDefault), tagSet(n.Tags),
 					set("entrySet", n.Entries, func(en snapshot.NetworkAclEntry) []xe {
 						out := []xe{x("ruleNumber", en.RuleNumber), x("protocol", en.Protocol), x("ruleAction", en.RuleAction), x("egress", en.Egress), x("cidrBlock", en.CidrBlock)}
 						if en.PortRange != nil {

@@ -374,6 +374,7 @@ type NetworkAcl struct {
 	IsDefault    bool                    `json:"IsDefault,omitempty"`
 	Entries      []NetworkAclEntry       `json:"Entries"`
 	Associations []NetworkAclAssociation `json:"Associations,omitempty"`
+	Tags         []Tag                   `json:"Tags,omitempty"`
 }
 
 // NetworkAclEntry is one rule of a network ACL.
