@@ -113,3 +113,35 @@ func TestStoppedFixturesReadLikeTheirSnapshots(t *testing.T) {
 		})
 	}
 }
+
+// The formula with -stopped N: one ListTasks a service (a page holds up
+// to 100), one DescribeTasks per cluster and 100 tasks listed, none for a
+// cluster whose services have no stopped task.
+func TestStoppedCallsFollowTheFormula(t *testing.T) {
+	acct := account(t, "aws-30-services")
+	f := awstest.New(t, acct)
+	read(t, f, Options{Stopped: 5})
+	if f.Count("ecs:ListTasks") != 30 || f.Count("ecs:DescribeTasks") != 0 {
+		t.Errorf("no stopped task: %v", f.Calls())
+	}
+	for i := range acct.ECS.Services {
+		s := &acct.ECS.Services[i]
+		for j := range 2 {
+			s.StoppedTasks = append(s.StoppedTasks, snapshot.Task{TaskArn: fmt.Sprintf("%s-task-%d", s.ServiceArn, j), StoppedAt: "2026-12-01T12:00:00Z", StoppedReason: "Essential container in task exited"})
+		}
+	}
+	f = awstest.New(t, acct)
+	s := read(t, f, Options{Stopped: 5})
+	total := 0
+	for _, n := range f.Calls() {
+		total += n
+	}
+	if f.Count("ecs:ListTasks") != 30 || f.Count("ecs:DescribeTasks") != 3 || total != 94+30+3 {
+		t.Errorf("two stopped tasks a service: %d calls: %v", total, f.Calls())
+	}
+	for _, sv := range s.ECS.Services {
+		if len(sv.StoppedTasks) != 2 {
+			t.Errorf("%s: %d stopped tasks", sv.ServiceName, len(sv.StoppedTasks))
+		}
+	}
+}
