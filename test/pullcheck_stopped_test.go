@@ -114,3 +114,26 @@ func jsonString(s string) string {
 	raw, _ := json.Marshal(s)
 	return string(raw)
 }
+
+// -stopped 0 reads no stopped task; a negative -stopped is a bad flag.
+func TestPullcheckAWSStoppedFlag(t *testing.T) {
+	isolate(t)
+	srv := awstest.New(t, leakyAccount(t))
+	t.Setenv("AWS_ENDPOINT_URL", srv.URL())
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+	t.Setenv("AWS_REGION", "eu-west-1")
+	code, out, errs := pullcheck(t, "", "aws", "-stopped", "0")
+	if code != 1 || errs != "" || strings.Contains(out, "stopped:") || srv.Count("ecs:ListTasks") != 0 {
+		t.Errorf("-stopped 0: exit %d, stderr %q, calls %v:\n%s", code, errs, srv.Calls(), out)
+	}
+	code, _, errs = pullcheck(t, "", "aws", "-stopped", "-1")
+	if code != 2 || errs != "pullcheck aws: -stopped -1: want 0 or more\n" {
+		t.Errorf("-stopped -1: exit %d, stderr %q", code, errs)
+	}
+	srv.Deny["ecs:ListTasks"] = true
+	code, out, _ = pullcheck(t, "", "aws")
+	if code != 1 || !strings.Contains(out, "stopped: not read: ecs:ListTasks denied") {
+		t.Errorf("denied: exit %d:\n%s", code, out)
+	}
+}

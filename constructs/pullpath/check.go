@@ -51,7 +51,7 @@ func Judge(m *Model) *Report {
 				t.Findings = append(t.Findings, f)
 			}
 		}
-		sr.StoppedTasks = tieStopped(s, sr.Findings)
+		sr.StoppedTasks, sr.StoppedTasksWhy = tieStopped(s, sr.Findings), s.StoppedWhy
 		if t := byInput[s.In]; t != nil {
 			t.Services = append(t.Services, sr)
 		}

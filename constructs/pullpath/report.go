@@ -91,6 +91,9 @@ type ServiceReport struct {
 	// shows, each tied to the findings that explain it; absent for
 	// templates.
 	StoppedTasks []*StoppedTaskReport `json:"stoppedTasks,omitempty"`
+	// StoppedTasksWhy says why the stopped tasks could not be read (a
+	// refused ecs:ListTasks or ecs:DescribeTasks).
+	StoppedTasksWhy string `json:"stoppedTasksWhy,omitempty"`
 
 	service *Service
 	j       *judgement

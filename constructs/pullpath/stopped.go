@@ -148,8 +148,12 @@ func stoppedAtWords(s string) string {
 	return at.UTC().Format("2006-01-02 15:04 UTC")
 }
 
-// writeStopped writes one line per stopped task of a service.
+// writeStopped writes one line per stopped task of a service, or why
+// they could not be read.
 func writeStopped(w io.Writer, s *ServiceReport) {
+	if s.StoppedTasksWhy != "" {
+		fmt.Fprintf(w, "    stopped: not read: %s\n", s.StoppedTasksWhy)
+	}
 	for _, t := range s.StoppedTasks {
 		fmt.Fprintf(w, "    stopped: %s\n", t.Explanation)
 	}

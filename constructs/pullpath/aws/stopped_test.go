@@ -84,8 +84,14 @@ func TestStoppedTasksDenied(t *testing.T) {
 	if len(s.Denied) != 1 || s.Denied[0].Action != "ecs:ListTasks" || len(s.ECS.Services[0].StoppedTasks) != 0 || f.Count("ecs:DescribeTasks") != 0 {
 		t.Errorf("denied %+v, calls %v", s.Denied, f.Calls())
 	}
-	if got, _ := verdicts(s); got["app/app"] != "broken PRIVATEPULL-S3-EGRESS" {
+	got, rep := verdicts(s)
+	if got["app/app"] != "broken PRIVATEPULL-S3-EGRESS" {
 		t.Errorf("verdicts %v", got)
+	}
+	var b strings.Builder
+	rep.WriteText(&b)
+	if !strings.Contains(b.String(), "    stopped: not read: ecs:ListTasks denied: the stopped tasks of service app are unknown\n") {
+		t.Errorf("the refusal is not said:\n%s", b.String())
 	}
 }
 

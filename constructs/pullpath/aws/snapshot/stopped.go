@@ -55,6 +55,7 @@ func redactTasks(s *Snapshot) {
 // `dial tcp A:443` placed against what the snapshot shows: S3's prefix
 // list, the VPC's blocks and its endpoints' subnets, or a public address.
 func (mp *mapper) stoppedTasks(x *pullpath.Service, s Service) {
+	x.StoppedWhy = cmpOr(mp.why("ecs:ListTasks", s.ServiceArn), mp.why("ecs:DescribeTasks", s.ClusterArn))
 	for _, t := range s.StoppedTasks {
 		x.Stopped = append(x.Stopped, mp.stoppedTask(x, t.Redacted()))
 	}
