@@ -98,7 +98,7 @@ func TestStoppedTasksDenied(t *testing.T) {
 // Read through the SDK, the stopped-task fixtures give their snapshots'
 // verdicts and the same ties, messages redacted.
 func TestStoppedFixturesReadLikeTheirSnapshots(t *testing.T) {
-	for _, name := range []string{"aws-stopped-layer-timeout", "aws-stopped-not-found", "aws-stopped-endpoint-ingress"} {
+	for _, name := range []string{"aws-stopped-layer-timeout", "aws-stopped-not-found", "aws-stopped-endpoint-ingress", "aws-stopped-private-dns-off"} {
 		t.Run(name, func(t *testing.T) {
 			acct := account(t, name)
 			f := awstest.New(t, acct)

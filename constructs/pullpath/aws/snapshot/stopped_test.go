@@ -35,6 +35,9 @@ func TestStoppedTasksAreTiedToTheFindings(t *testing.T) {
 			{"rate-limit", "", "the cause lies outside the path (rate-limit"},
 			{"layer-download", "", "the timeout to 3.5.66.7 (S3, pl-6da54004) of task 1e2d3c4b5a6f7e8d9c0b1a2f3e4d5c6b at 2026-12-01 09:15 UTC: no current finding explains it (layer-download): it was fixed since"},
 		},
+		"aws-stopped-private-dns-off": {
+			{"registry-unreachable", "PRIVATEPULL-PRIVATE-DNS vpce-0aa0000000w0dkr", "the timeout to 3.248.0.15 (public, 444455556666.dkr.ecr.eu-west-1.amazonaws.com) of task 6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a at 2026-12-01 12:31 UTC is what PRIVATEPULL-PRIVATE-DNS on vpce-0aa0000000w0dkr explains"},
+		},
 		"aws-stopped-endpoint-ingress": {
 			{"registry-unreachable", "PRIVATEPULL-ENDPOINT-INGRESS vpce-0aa0000000w0dkr", "the timeout to 10.0.1.87 (vpce-0aa0000000w0dkr, ecr.dkr) of task 5b4a3c2d1e0f9a8b7c6d5e4f3a2b1c0d at 2026-12-01 12:20 UTC is what PRIVATEPULL-ENDPOINT-INGRESS on vpce-0aa0000000w0dkr explains"},
 			{"registry-unreachable", "", "the timeout to 3.248.0.15 (public, 444455556666.dkr.ecr.eu-west-1.amazonaws.com)"},
