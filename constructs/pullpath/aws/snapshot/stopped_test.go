@@ -2,6 +2,7 @@ package snapshot
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -72,5 +73,30 @@ func TestNoStoppedTasksNoField(t *testing.T) {
 	var b strings.Builder
 	if err := r.WriteJSON(&b); err != nil || strings.Contains(b.String(), "stoppedTasks") {
 		t.Errorf("%v:\n%s", err, b.String())
+	}
+}
+
+// Two findings on the layer leg explain one timeout together; a finding
+// on another leg does not.
+func TestStoppedTaskTiedToTwoFindings(t *testing.T) {
+	s := fixture(t, "aws-stopped-layer-timeout")
+	s.EC2.NetworkAcls[0].Entries[0].CidrBlock = "10.0.0.0/16" // no tcp/443 out to S3's ranges
+	s.EC2.VpcEndpoints = slices.DeleteFunc(s.EC2.VpcEndpoints, func(e VpcEndpoint) bool { return strings.HasSuffix(e.ServiceName, ".logs") })
+	sr := pullpath.Judge(Model(s)).Templates[0].Services[0]
+	got := sr.StoppedTasks[0]
+	var fs []string
+	for _, f := range got.Findings {
+		fs = append(fs, f.Rule)
+	}
+	if strings.Join(fs, " ") != "PRIVATEPULL-S3-EGRESS PRIVATEPULL-NETWORK-ACL" ||
+		!strings.HasSuffix(got.Explanation, "is what PRIVATEPULL-S3-EGRESS on app/app (its groups sg-0aa000000000w0t01) and PRIVATEPULL-NETWORK-ACL on acl-0aa000000000w0001 explain") {
+		t.Errorf("findings %v: %s", fs, got.Explanation)
+	}
+	has := false
+	for _, f := range sr.Findings {
+		has = has || f.Rule == "PRIVATEPULL-LOGS-ENDPOINT"
+	}
+	if !has {
+		t.Errorf("no PRIVATEPULL-LOGS-ENDPOINT finding to leave out: %v", sr.Findings)
 	}
 }
