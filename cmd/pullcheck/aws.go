@@ -32,11 +32,12 @@ func runAWS(args []string, stdout, stderr io.Writer) int {
 	format := flags.String("format", "text", "report format: text, json or sarif")
 	mermaid := flags.Bool("mermaid", false, "print each ECS service's pull path as a Mermaid flowchart instead")
 	requirePrivate := flags.Bool("require-private", false, "exit 1 when a service is not private (skipped ones aside)")
+	stopped := flags.Int("stopped", 5, "read the last N stopped tasks of each service and tie their reasons to the findings (0: none)")
 	var clusters, services list
 	flags.Var(&clusters, "cluster", "a cluster name or ARN (repeatable; default: every cluster of the region)")
 	flags.Var(&services, "service", "a service name or ARN (repeatable; default: every service of the clusters)")
 	flags.Usage = func() {
-		fmt.Fprintln(stderr, "usage: pullcheck aws [-region R] [-profile P] [-cluster C]... [-service S]... [-save FILE] [-format text|json|sarif] [-mermaid] [-require-private]")
+		fmt.Fprintln(stderr, "usage: pullcheck aws [-region R] [-profile P] [-cluster C]... [-service S]... [-save FILE] [-stopped N] [-format text|json|sarif] [-mermaid] [-require-private]")
 		flags.PrintDefaults()
 	}
 	if err := flags.Parse(args); err != nil {
@@ -44,6 +45,10 @@ func runAWS(args []string, stdout, stderr io.Writer) int {
 	}
 	if flags.NArg() > 0 {
 		fmt.Fprintf(stderr, "pullcheck aws: unexpected argument %q (a folder named aws is checked as pullcheck ./aws)\n", flags.Arg(0))
+		return 2
+	}
+	if *stopped < 0 {
+		fmt.Fprintf(stderr, "pullcheck aws: -stopped %d: want 0 or more\n", *stopped)
 		return 2
 	}
 	if *format != "text" && *format != "json" && *format != "sarif" {
@@ -75,7 +80,7 @@ func runAWS(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "pullcheck aws: no AWS credentials:", firstLine(err))
 		return 2
 	}
-	s, err := pullaws.Read(ctx, cfg, pullaws.Options{Clusters: clusters, Services: services})
+	s, err := pullaws.Read(ctx, cfg, pullaws.Options{Clusters: clusters, Services: services, Stopped: *stopped})
 	if err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
 			fmt.Fprintln(stderr, "pullcheck aws:", line)

@@ -74,6 +74,7 @@ func Judge(m *Model) *Report {
 				t.Findings = append(t.Findings, f)
 			}
 		}
+		sr.StoppedTasks, sr.StoppedTasksWhy = tieStopped(s, sr.Findings), s.StoppedWhy
 		if t := byInput[s.In]; t != nil {
 			t.Services = append(t.Services, sr)
 		}

@@ -107,6 +107,13 @@ type Change struct {
 	NAT string
 	// At is the resource the finding is on.
 	At *Node
+	// Endpoint is the interface endpoint the task groups must reach
+	// (AllowEgressToEndpoint).
+	Endpoint *Node
+	// Tasks is the service whose tasks the change is for, when At is not
+	// it (AllowIngressFromTasks, PutGatewayOnTaskRouteTables): a dialect
+	// with real ids names its groups or route tables.
+	Tasks *Node
 	// Egress, Ports and Peer describe the entry AllowInNetworkACL adds:
 	// its direction, its tcp port range ("443", "1024-65535") and the
 	// block it names.

@@ -362,6 +362,10 @@ type Service struct {
 	PublicIP Tri
 	// Exec is whether ECS Exec is on.
 	Exec Tri
+	// Stopped are its last stopped tasks, for a deployed account;
+	// StoppedWhy says why they could not be read.
+	Stopped    []*StoppedTask
+	StoppedWhy string
 }
 
 // Cluster is an ECS cluster.

@@ -43,6 +43,7 @@ func (r *Report) WriteText(w io.Writer) {
 				writeFinding(w, f)
 				shown[f] = true
 			}
+			writeStopped(w, s)
 		}
 		for _, f := range t.Findings {
 			if !shown[f] {

@@ -93,6 +93,13 @@ type ServiceReport struct {
 	// Findings are those that decide the verdict; they may be on resources
 	// of other inputs of the set.
 	Findings []*Finding `json:"findings"`
+	// StoppedTasks are the service's stopped tasks a deployed account
+	// shows, each tied to the findings that explain it; absent for
+	// templates.
+	StoppedTasks []*StoppedTaskReport `json:"stoppedTasks,omitempty"`
+	// StoppedTasksWhy says why the stopped tasks could not be read (a
+	// refused ecs:ListTasks or ecs:DescribeTasks).
+	StoppedTasksWhy string `json:"stoppedTasksWhy,omitempty"`
 
 	service *Service
 	j       *judgement

@@ -143,7 +143,7 @@ func (j *judgement) endpointEgress() {
 		case No:
 			j.find("PRIVATEPULL-ENDPOINT-EGRESS", "error", &s.Node,
 				fmt.Sprintf("%s's security groups (%s) have no tcp/443 egress to interface endpoint %s (%s, groups %s), which answers %s for the whole VPC: the tasks cannot reach it and the pull or start fails (CannotPullContainerError / ResourceInitializationError: i/o timeout)", j.who(), names(s.Groups), e.ID, j.serviceName(e), names(e.Groups), j.dnsName(e.Service)),
-				Change{Kind: AllowEgressToEndpoint})
+				Change{Kind: AllowEgressToEndpoint, Endpoint: &e.Node})
 		case Unknown:
 			j.unknown("tcp/443 from the tasks to endpoint "+e.ID, cmp.Or(s.GroupsWhy, e.GroupsWhy, groupsWhy(s.Groups, true), "a rule the set cannot compare"))
 		}
@@ -159,7 +159,7 @@ func (j *judgement) endpointIngress() {
 		case No:
 			j.find("PRIVATEPULL-ENDPOINT-INGRESS", "error", &e.Node,
 				fmt.Sprintf("Interface endpoint %s (%s) has security groups (%s) that admit no tcp/443 from %s (groups %s, subnets %s): the endpoint refuses the tasks' HTTPS connections and the pull or start fails (CannotPullContainerError / ResourceInitializationError: i/o timeout)", e.ID, j.serviceName(e), names(e.Groups), j.who(), names(s.Groups), subnetNames(s.Subnets)),
-				Change{Kind: AllowIngressFromTasks})
+				Change{Kind: AllowIngressFromTasks, Tasks: &s.Node})
 		case Unknown:
 			j.unknown("tcp/443 into endpoint "+e.ID+" from the tasks", cmp.Or(e.GroupsWhy, groupsWhy(e.Groups, false), "a rule the set cannot compare with the task subnets"))
 		}

@@ -17,7 +17,7 @@ func (j *judgement) s3Gateway() {
 		// one finding for the cause, whichever launchers it strands
 		j.find("PRIVATEPULL-S3-GATEWAY", "error", &gw.Node,
 			fmt.Sprintf("S3 gateway endpoint %s is on route tables (%s) that no subnet uses: it serves nothing, so tasks in the VPC get no route to S3 through it for the image layers", gw.ID, names(gw.RouteTables)),
-			Change{Kind: PutGatewayOnTaskRouteTables})
+			Change{Kind: PutGatewayOnTaskRouteTables, Tasks: &j.s.Node})
 	}
 	// the idle gateway's finding says it all when the tasks have no other
 	// way to the layers

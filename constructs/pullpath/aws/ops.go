@@ -21,6 +21,8 @@ var Operations = []Operation{
 	{"ecs:ListServices", "the services of each cluster (unless -service names them)"},
 	{"ecs:DescribeServices", "the services, 10 a call: launch type, strategy, deployments, network"},
 	{"ecs:DescribeTaskDefinition", "each distinct task definition of a PRIMARY deployment"},
+	{"ecs:ListTasks", "the stopped tasks of each service (-stopped N, at most N)"},
+	{"ecs:DescribeTasks", "their stop codes and reasons, 100 tasks a call"},
 	{"ec2:DescribeSubnets", "the task subnets, then every subnet of their VPCs"},
 	{"ec2:DescribeVpcs", "the VPCs: blocks and DHCP options"},
 	{"ec2:DescribeVpcAttribute", "enableDnsSupport and enableDnsHostnames of each VPC"},

@@ -55,6 +55,9 @@ type Options struct {
 	Concurrency int
 	// Now stamps the snapshot. Default: time.Now.
 	Now func() time.Time
+	// Stopped is how many stopped tasks to read per service (the newest
+	// ECS lists); 0 reads none.
+	Stopped int
 }
 
 // reader is one read of an account.
@@ -103,7 +106,9 @@ func Read(ctx context.Context, cfg aws.Config, opts Options) (*snapshot.Snapshot
 	}
 	r.readECS(ctx)
 	if len(r.failed) == 0 {
-		parallel(func() { r.readEC2(ctx) }, func() { r.readIAM(ctx) }, func() { r.readECR(ctx) })
+		attach := func() {}
+		parallel(func() { r.readEC2(ctx) }, func() { r.readIAM(ctx) }, func() { r.readECR(ctx) }, func() { attach = r.readStopped(ctx) })
+		attach()
 	}
 	if len(r.failed) > 0 {
 		return nil, errors.Join(r.failed...)
@@ -564,7 +569,7 @@ func (r *reader) readEC2(ctx context.Context) {
 			},
 				func(out *ec2.DescribeNetworkAclsOutput) *string {
 					for _, a := range out.NetworkAcls {
-						x := snapshot.NetworkAcl{NetworkAclId: aws.ToString(a.NetworkAclId), VpcId: aws.ToString(a.VpcId), IsDefault: aws.ToBool(a.IsDefault), Entries: []snapshot.NetworkAclEntry{}}
+						x := snapshot.NetworkAcl{NetworkAclId: aws.ToString(a.NetworkAclId), VpcId: aws.ToString(a.VpcId), IsDefault: aws.ToBool(a.IsDefault), Entries: []snapshot.NetworkAclEntry{}, Tags: cfnTags(a.Tags)}
 						for _, en := range a.Entries {
 							y := snapshot.NetworkAclEntry{RuleNumber: aws.ToInt32(en.RuleNumber), Egress: aws.ToBool(en.Egress), Protocol: aws.ToString(en.Protocol),
 								RuleAction: string(en.RuleAction), CidrBlock: aws.ToString(en.CidrBlock)}

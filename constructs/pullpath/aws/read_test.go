@@ -318,8 +318,9 @@ func TestEachOperationOnce(t *testing.T) {
 	acct.IAM.Roles[0].AttachedPolicies = []snapshot.AttachedPolicy{{PolicyName: "app-pull", PolicyArn: arn}}
 	acct.IAM.Roles[0].RolePolicies = []snapshot.RolePolicy{{PolicyName: "none", PolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"*"}]}`}}
 	acct.IAM.Policies = []snapshot.ManagedPolicy{{Arn: arn, PolicyName: "app-pull", DefaultVersionId: "v3", Document: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecr:GetAuthorizationToken","ecr:BatchGetImage","ecr:GetDownloadUrlForLayer","logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}`}}
+	withStopped(acct, 1)
 	f := awstest.New(t, acct)
-	s := read(t, f, Options{})
+	s := read(t, f, Options{Stopped: 5})
 	for _, o := range Operations {
 		if f.Count(o.Action) == 0 {
 			t.Errorf("%s was not called", o.Action)

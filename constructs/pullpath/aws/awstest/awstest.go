@@ -207,6 +207,7 @@ func (f *Server) json(w http.ResponseWriter, action string, body []byte) {
 		var ss []snapshot.Service
 		for _, s := range a.ECS.Services {
 			if s.ClusterArn == str("cluster") && (slices.Contains(names, s.ServiceArn) || slices.Contains(names, s.ServiceName)) {
+				s.StoppedTasks = nil // ListTasks and DescribeTasks answer them
 				if slices.Contains(list("include"), "TAGS") {
 					s.Tags = append(slices.Clone(s.Tags), snapshot.ServiceTag{Key: "owner", Value: "jane.doe@example.com"})
 				} else {
@@ -233,6 +234,13 @@ func (f *Server) json(w http.ResponseWriter, action string, body []byte) {
 			jerr(400, "ClientException", "Unable to describe task definition.")
 			return
 		}
+	case "ecs:ListTasks", "ecs:DescribeTasks":
+		res, msg := f.tasks(action, str, list, in)
+		if msg != "" {
+			jerr(400, "InvalidParameterException", msg)
+			return
+		}
+		out = res
 	case "ecr:DescribePullThroughCacheRules":
 		out = map[string]any{"pullThroughCacheRules": a.ECR.PullThroughCacheRules}
 	case "ecr:DescribeImages":
@@ -598,7 +606,7 @@ func (f *Server) ec2(op string, form url.Values) (xe, string) {
 		listName = "networkAclSet"
 		for _, n := range e.NetworkAcls {
 			if inVPC(n.VpcId) {
-				items = append(items, x("item", x("networkAclId", n.NetworkAclId), x("vpcId", n.VpcId), x("default", n.IsDefault),
+				items = append(items, x("item", x("networkAclId", n.NetworkAclId), x("vpcId", n.VpcId), x("default", n.IsDefault), tagSet(n.Tags),
 					set("entrySet", n.Entries, func(en snapshot.NetworkAclEntry) []xe {
 						out := []xe{x("ruleNumber", en.RuleNumber), x("protocol", en.Protocol), x("ruleAction", en.RuleAction), x("egress", en.Egress), x("cidrBlock", en.CidrBlock)}
 						if en.PortRange != nil {

@@ -2,6 +2,8 @@ package snapshot
 
 import (
 	"fmt"
+	"net/netip"
+	"strconv"
 	"strings"
 
 	"github.com/privatepull/privatepull/constructs/pullpath"
@@ -27,6 +29,7 @@ type dialect struct {
 	gateways map[string][]string         // VPC id to its S3 gateway endpoints
 	epGroups map[*pullpath.Node][]string // interface endpoint to its security groups
 	stacks   map[*pullpath.Node]string   // resource to "stack S (logical id L)"
+	acls     map[*pullpath.Node][]NetworkAclEntry
 }
 
 func (d *dialect) cli(service, op string, args ...string) string {
@@ -66,9 +69,17 @@ func (d *dialect) fix(c pullpath.Change) string {
 	}
 	switch c.Kind {
 	case pullpath.AddInterfaceEndpoint:
-		return d.cli("ec2", "create-vpc-endpoint", "--vpc-id", or([]string{ids.vpc}, "<the tasks' VPC>"), "--vpc-endpoint-type Interface",
-			"--service-name com.amazonaws."+region+"."+c.Service, "--private-dns-enabled", "--subnet-ids", or(ids.subnets, "<the task subnets>"),
-			"--security-group-ids <a group that admits tcp/443 from "+group+">")
+		if ids.vpc == "" || len(ids.groups) == 0 {
+			return d.cli("ec2", "create-vpc-endpoint", "--vpc-id", or([]string{ids.vpc}, "<the tasks' VPC>"), "--vpc-endpoint-type Interface",
+				"--service-name com.amazonaws."+region+"."+c.Service, "--private-dns-enabled", "--subnet-ids", or(ids.subnets, "<the task subnets>"),
+				"--security-group-ids <a group that admits tcp/443 from "+group+">")
+		}
+		// a group that admits the tasks, then the endpoint in it
+		return "G=$(" + d.cli("ec2", "create-security-group", "--vpc-id", ids.vpc, "--group-name", ids.service+"-"+c.Service+"-endpoint",
+			"--description 'tcp/443 from the tasks of "+ids.cluster+"/"+ids.service+"'", "--query GroupId --output text") + ") && " +
+			d.cli("ec2", "authorize-security-group-ingress", "--group-id $G", "--ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,UserIdGroupPairs=[{GroupId="+group+"}]'") + " && " +
+			d.cli("ec2", "create-vpc-endpoint", "--vpc-id", ids.vpc, "--vpc-endpoint-type Interface",
+				"--service-name com.amazonaws."+region+"."+c.Service, "--private-dns-enabled", "--subnet-ids", strings.Join(ids.subnets, " "), "--security-group-ids $G")
 	case pullpath.EnablePrivateDNS:
 		return d.cli("ec2", "modify-vpc-endpoint", "--vpc-endpoint-id", at, "--private-dns-enabled")
 	case pullpath.EnableDNSSupport:
@@ -76,15 +87,23 @@ func (d *dialect) fix(c pullpath.Change) string {
 	case pullpath.EnableDNSHostnames:
 		return d.cli("ec2", "modify-vpc-attribute", "--vpc-id", at, `--enable-dns-hostnames '{"Value":true}'`)
 	case pullpath.AllowEgressToEndpoint:
+		eg := "<the endpoint's group>"
+		if gs := d.epGroups[c.Endpoint]; len(gs) > 0 {
+			eg = gs[0]
+		}
 		return d.cli("ec2", "authorize-security-group-egress", "--group-id", group,
-			"--ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,UserIdGroupPairs=[{GroupId=<the endpoints' security group>}]'")
+			"--ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,UserIdGroupPairs=[{GroupId="+eg+"}]'")
 	case pullpath.AllowIngressFromTasks:
 		eg := "<the endpoint's group>"
 		if gs := d.epGroups[c.At]; len(gs) > 0 {
 			eg = gs[0]
 		}
+		tg := "<the task group>"
+		if s := d.services[c.Tasks]; s != nil && len(s.groups) > 0 {
+			tg = s.groups[0]
+		}
 		return "admit tcp/443 from the task security group on a security group of " + at + ": " +
-			d.cli("ec2", "authorize-security-group-ingress", "--group-id", eg, "--ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,UserIdGroupPairs=[{GroupId=<the task group>}]'")
+			d.cli("ec2", "authorize-security-group-ingress", "--group-id", eg, "--ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,UserIdGroupPairs=[{GroupId="+tg+"}]'")
 	case pullpath.AllowPullInEndpointPolicy:
 		return "allow ecr:GetAuthorizationToken on * and ecr:BatchGetImage, ecr:GetDownloadUrlForLayer on the repositories, or reset the policy: " +
 			d.cli("ec2", "modify-vpc-endpoint", "--vpc-endpoint-id", at, "--reset-policy")
@@ -113,7 +132,11 @@ func (d *dialect) fix(c pullpath.Change) string {
 		return d.cli("ecs", "update-service", "--cluster", ids.cluster, "--service", ids.service,
 			"--network-configuration 'awsvpcConfiguration={subnets=["+strings.Join(ids.subnets, ",")+"],securityGroups=["+strings.Join(ids.groups, ",")+"],assignPublicIp=DISABLED}'")
 	case pullpath.PutGatewayOnTaskRouteTables:
-		return d.cli("ec2", "modify-vpc-endpoint", "--vpc-endpoint-id", at, "--add-route-table-ids <the task subnets' route tables>")
+		rts := []string(nil)
+		if s := d.services[c.Tasks]; s != nil {
+			rts = s.routeTables
+		}
+		return d.cli("ec2", "modify-vpc-endpoint", "--vpc-endpoint-id", at, "--add-route-table-ids", or(rts, "<the task subnets' route tables>"))
 	case pullpath.AddTaskRouteTablesToGateway:
 		return d.cli("ec2", "modify-vpc-endpoint", "--vpc-endpoint-id", or(d.gateways[ids.vpc][:min(1, len(d.gateways[ids.vpc]))], "<the VPC's S3 gateway endpoint>"),
 			"--add-route-table-ids", or(ids.routeTables, "<the task subnets' route tables>"))
@@ -127,6 +150,12 @@ func (d *dialect) fix(c pullpath.Change) string {
 		}
 		return d.cli("ec2", "authorize-security-group-egress", "--group-id", group,
 			"--ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,PrefixListIds=[{PrefixListId="+pl+"}]'")
+	case pullpath.AllowInNetworkACL:
+		return d.aclEntry(c)
+	case pullpath.ForwardToVPCResolver:
+		return "make the DNS servers of the VPC's DHCP options forward the endpoints' names to the VPC resolver (a Route 53 Resolver inbound endpoint), or give the VPC options with AmazonProvidedDNS: " +
+			"O=$(" + d.cli("ec2", "create-dhcp-options", "--dhcp-configurations 'Key=domain-name-servers,Values=AmazonProvidedDNS'", "--query DhcpOptions.DhcpOptionsId --output text") + ") && " +
+			d.cli("ec2", "associate-dhcp-options", "--dhcp-options-id $O", "--vpc-id", at)
 	case pullpath.PushImage:
 		_, _, repo, _, _, _ := ParseImage(c.Image)
 		return fmt.Sprintf("push it (docker push %s), or register a revision of %s with an image that aws ecr list-images --region %s --repository-name %s lists", c.Image, at, region, repo)
@@ -143,4 +172,46 @@ func (d *dialect) Placeholder(p pullpath.Placeholder) string {
 		return pullpath.PartitionOf(d.region)
 	}
 	return d.account
+}
+
+// aclEntry words AllowInNetworkACL as create-network-acl-entry, with a
+// rule number no entry of that direction uses, below the first entry that
+// denies (EC2 applies the lowest number first).
+func (d *dialect) aclEntry(c pullpath.Change) string {
+	at := ""
+	if c.At != nil {
+		at = c.At.ID
+	}
+	from, to, ok := strings.Cut(c.Ports, "-")
+	if !ok {
+		to = from
+	}
+	cidr, _, _ := strings.Cut(c.Peer, " ")
+	if _, err := netip.ParsePrefix(cidr); err != nil {
+		cidr = "<" + c.Peer + ">"
+	}
+	used := map[int32]bool{}
+	deny := int32(32767)
+	for _, e := range d.acls[c.At] {
+		if e.Egress != c.Egress {
+			continue
+		}
+		used[e.RuleNumber] = true
+		if e.RuleAction == "deny" && e.RuleNumber < deny {
+			deny = e.RuleNumber
+		}
+	}
+	number := "<a number below the entry that denies it>"
+	for n := deny - 1; n >= 1; n-- {
+		if !used[n] {
+			number = strconv.Itoa(int(n))
+			break
+		}
+	}
+	dir := "--ingress"
+	if c.Egress {
+		dir = "--egress"
+	}
+	return d.cli("ec2", "create-network-acl-entry", "--network-acl-id", at, "--rule-number", number, dir, "--protocol tcp",
+		"--port-range From="+from+",To="+to, "--cidr-block", cidr, "--rule-action allow")
 }

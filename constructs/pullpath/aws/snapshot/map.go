@@ -33,7 +33,7 @@ type mapper struct {
 func Model(s *Snapshot) *pullpath.Model {
 	d := &dialect{account: s.Account, region: s.Region, services: map[*pullpath.Node]*serviceIDs{},
 		taskRole: map[*pullpath.Node]string{}, gateways: map[string][]string{}, epGroups: map[*pullpath.Node][]string{},
-		stacks: map[*pullpath.Node]string{}}
+		stacks: map[*pullpath.Node]string{}, acls: map[*pullpath.Node][]NetworkAclEntry{}}
 	in := &pullpath.Input{Path: Path(s.Account, s.Region), Dialect: d, Account: s.Account, Region: s.Region}
 	mp := &mapper{s: s, m: &pullpath.Model{Inputs: []*pullpath.Input{in}}, in: in, d: d,
 		denied: map[string][]Denied{}, vpcs: map[string]*pullpath.VPC{}, subs: map[string]*pullpath.Subnet{},
@@ -317,6 +317,8 @@ func (mp *mapper) s3Blocks() {
 func (mp *mapper) networkACLs() {
 	for _, a := range mp.s.EC2.NetworkAcls {
 		x := pullpath.Add(&mp.m.NetworkACLs, &pullpath.NetworkACL{Node: mp.ec2Node("network-acl", a.NetworkAclId), VPC: mp.vpc(a.VpcId), Default: a.IsDefault})
+		mp.d.acls[&x.Node] = a.Entries
+		mp.stack(&x.Node, a.Tags)
 		for _, e := range a.Entries {
 			entry := pullpath.ACLEntry{Number: int(e.RuleNumber), Egress: e.Egress, Allow: e.RuleAction == "allow",
 				Proto: pullpath.Protocol(e.Protocol), To: 65535, PortsKnown: true, CIDR: pullpath.ParseCIDR(e.CidrBlock)}
@@ -527,6 +529,7 @@ func (mp *mapper) ecs() {
 			}
 		}
 		mp.d.services[&x.Node] = ids
+		mp.stoppedTasks(x, raw)
 		var tags []Tag
 		for _, t := range s.Tags {
 			tags = append(tags, Tag{Key: t.Key, Value: t.Value})

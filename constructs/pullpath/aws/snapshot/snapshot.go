@@ -90,6 +90,9 @@ type Service struct {
 	Deployments []Deployment `json:"deployments,omitempty"`
 	// Tags are its CloudFormation tags, as ECS writes tags.
 	Tags []ServiceTag `json:"tags,omitempty"`
+	// StoppedTasks are its last stopped tasks, newest first, their
+	// messages redacted (pullcheck aws -stopped N).
+	StoppedTasks []Task `json:"stoppedTasks,omitempty"`
 }
 
 // ServiceTag is a tag of an ECS resource.
@@ -371,6 +374,7 @@ type NetworkAcl struct {
 	IsDefault    bool                    `json:"IsDefault,omitempty"`
 	Entries      []NetworkAclEntry       `json:"Entries"`
 	Associations []NetworkAclAssociation `json:"Associations,omitempty"`
+	Tags         []Tag                   `json:"Tags,omitempty"`
 }
 
 // NetworkAclEntry is one rule of a network ACL.
@@ -505,6 +509,7 @@ func Is(data []byte) bool {
 // Encode writes s as indented JSON, with the Marker set to Version.
 func Encode(s *Snapshot) ([]byte, error) {
 	s.PullcheckSnapshot = Version
+	redactTasks(s)
 	out, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return nil, err
