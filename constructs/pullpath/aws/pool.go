@@ -39,7 +39,8 @@ type Progress struct {
 	// Total is how many account-region pairs are known so far; Done how
 	// many are read or failed; Calls how many calls were made.
 	Total, Done, Calls atomic.Int64
-	// Accounts and AccountsDone count accounts the same way.
+	// Accounts and AccountsDone count accounts the same way: an account
+	// is done when every region of it is.
 	Accounts, AccountsDone atomic.Int64
 }
 
@@ -121,8 +122,13 @@ func ReadAll(ctx context.Context, base aws.Config, t Targets, opts Options, prog
 	// every read at once
 	slots := make(chan struct{}, 2*opts.Concurrency)
 	var wg sync.WaitGroup
-	readPair := func(cfg aws.Config, account, region string) {
+	readPair := func(cfg aws.Config, account, region string, left *atomic.Int64) {
 		defer wg.Done()
+		defer func() {
+			if left.Add(-1) == 0 {
+				progress.AccountsDone.Add(1)
+			}
+		}()
 		slots <- struct{}{}
 		defer func() { <-slots }()
 		defer progress.Done.Add(1)
@@ -145,7 +151,6 @@ func ReadAll(ctx context.Context, base aws.Config, t Targets, opts Options, prog
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer progress.AccountsDone.Add(1)
 			cfg := base.Copy()
 			slots <- struct{}{}
 			if t.RoleTemplate != "" {
@@ -156,6 +161,7 @@ func ReadAll(ctx context.Context, base aws.Config, t Targets, opts Options, prog
 					<-slots
 					fail(account, "", "sts:AssumeRole "+role+": "+Reason(err))
 					progress.Done.Add(int64(len(t.Regions))) // failed, with the account
+					progress.AccountsDone.Add(1)
 					return
 				}
 			}
@@ -165,14 +171,17 @@ func ReadAll(ctx context.Context, base aws.Config, t Targets, opts Options, prog
 				if err = p.do(ctx, func() error { regions, err = EnabledRegions(ctx, cfg); return err }); err != nil {
 					<-slots
 					fail(account, "", err.Error())
+					progress.AccountsDone.Add(1)
 					return
 				}
 				progress.Total.Add(int64(len(regions)))
 			}
 			<-slots
+			left := &atomic.Int64{}
+			left.Store(int64(len(regions)))
 			for _, region := range regions {
 				wg.Add(1)
-				go readPair(cfg, account, region)
+				go readPair(cfg, account, region, left)
 			}
 		}()
 	}
