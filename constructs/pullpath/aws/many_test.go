@@ -5,8 +5,13 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 
 	"github.com/privatepull/privatepull/constructs/pullpath"
 	"github.com/privatepull/privatepull/constructs/pullpath/aws/awstest"
@@ -151,6 +156,43 @@ func TestReadAllEnabledRegions(t *testing.T) {
 	}
 	if org.MaxInFlight() > 3 {
 		t.Errorf("%d calls at once, more than -concurrency 3", org.MaxInFlight())
+	}
+}
+
+// A call that backs off after throttling holds no place of the pool:
+// with one call in flight at most, while account 1 waits to retry,
+// account 2 goes on reading (its route tables are read before account 1's
+// retry is let go), and both are read.
+func TestThrottledBacksOffAlone(t *testing.T) {
+	base := account(t, "aws-writeup-fixed")
+	org := awstest.NewOrg(t, "999999999999")
+	a := org.Add(moved(t, base, acctID(1), "eu-west-1"))
+	b := org.Add(moved(t, base, acctID(2), "eu-west-1"))
+	a.Throttle["ecs:ListClusters"] = 1
+	cfg := org.Config("eu-west-1")
+	var othersWent atomic.Bool
+	cfg.Retryer = func() aws.Retryer {
+		return retry.NewStandard(func(o *retry.StandardOptions) {
+			o.RateLimiter = ratelimit.None
+			o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) {
+				// not a timing: the bound only stops a pool that would hang
+				for range 2000 {
+					if b.Count("ec2:DescribeRouteTables") > 0 {
+						othersWent.Store(true)
+						break
+					}
+					time.Sleep(5 * time.Millisecond)
+				}
+				return 0, nil
+			})
+		})
+	}
+	res, err := ReadAll(context.Background(), cfg, Targets{Accounts: []string{acctID(1), acctID(2)}, RoleTemplate: role}, Options{Concurrency: 1}, nil)
+	if err != nil || len(res.Snapshots) != 2 || len(res.Failed) != 0 {
+		t.Fatalf("%v %+v", err, res)
+	}
+	if !othersWent.Load() || a.Count("ecs:ListClusters") != 2 || org.MaxInFlight() != 1 {
+		t.Errorf("account 2 went on: %v; account 1 listed its clusters %d times; %d calls at once", othersWent.Load(), a.Count("ecs:ListClusters"), org.MaxInFlight())
 	}
 }
 

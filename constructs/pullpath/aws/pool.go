@@ -4,11 +4,13 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"net/http"
 	"slices"
 	"sync"
 	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 
 	"github.com/privatepull/privatepull/constructs/pullpath/aws/snapshot"
 )
@@ -52,23 +54,30 @@ type Result struct {
 }
 
 // pool bounds the calls in flight of every read of a ReadAll, and counts
-// them.
+// them: it is the HTTP client of all their SDK clients, so that each
+// attempt of a call takes a place and a call that backs off after
+// throttling (the retryer sleeping between attempts) holds none.
 type pool struct {
 	sem   chan struct{}
 	calls *atomic.Int64
+	next  aws.HTTPClient
 }
 
-// do makes one call within the bound.
-func (p *pool) do(ctx context.Context, fn func() error) error {
+// Do sends one attempt within the bound.
+func (p *pool) Do(req *http.Request) (*http.Response, error) {
 	select {
 	case p.sem <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
+	case <-req.Context().Done():
+		return nil, req.Context().Err()
 	}
 	defer func() { <-p.sem }()
 	p.calls.Add(1)
-	return fn()
+	return p.next.Do(req)
 }
+
+// unbounded is the concurrency of each read of a ReadAll: the pool bounds
+// them all.
+const unbounded = 1 << 30
 
 // ReadAll reads every account and region of t, each into its own
 // snapshot, through one pool of at most opts.Concurrency calls in flight
@@ -88,12 +97,21 @@ func ReadAll(ctx context.Context, base aws.Config, t Targets, opts Options, prog
 	if progress == nil {
 		progress = &Progress{}
 	}
-	p := &pool{sem: make(chan struct{}, opts.Concurrency), calls: &progress.Calls}
-	opts.pool = p
+	p := &pool{sem: make(chan struct{}, opts.Concurrency), calls: &progress.Calls, next: base.HTTPClient}
+	if p.next == nil {
+		p.next = awshttp.NewBuildableClient()
+	}
+	// pairs in flight: enough to keep the calls busy (a read's calls come
+	// in steps), few enough that a large organization does not start
+	// every read at once
+	slots := make(chan struct{}, 2*opts.Concurrency)
+	base = base.Copy()
+	base.HTTPClient = p
+	opts.Concurrency = unbounded
 	accounts := t.Accounts
 	if t.Org {
 		var err error
-		if err = p.do(ctx, func() error { accounts, err = OrgAccounts(ctx, base); return err }); err != nil {
+		if accounts, err = OrgAccounts(ctx, base); err != nil {
 			return nil, err
 		}
 	}
@@ -117,10 +135,6 @@ func ReadAll(ctx context.Context, base aws.Config, t Targets, opts Options, prog
 		defer mu.Unlock()
 		res.Failed = append(res.Failed, snapshot.Failure{Account: account, Region: region, Reason: reason})
 	}
-	// pairs in flight: enough to keep the calls busy (a read's calls come
-	// in steps), few enough that a large organization does not start
-	// every read at once
-	slots := make(chan struct{}, 2*opts.Concurrency)
 	var wg sync.WaitGroup
 	readPair := func(cfg aws.Config, account, region string, left *atomic.Int64) {
 		defer wg.Done()
@@ -156,8 +170,7 @@ func ReadAll(ctx context.Context, base aws.Config, t Targets, opts Options, prog
 			if t.RoleTemplate != "" {
 				role := RoleARN(t.RoleTemplate, account)
 				cfg = Session(base, role)
-				err := p.do(ctx, func() error { _, err := cfg.Credentials.Retrieve(ctx); return err })
-				if err != nil {
+				if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
 					<-slots
 					fail(account, "", "sts:AssumeRole "+role+": "+Reason(err))
 					progress.Done.Add(int64(len(t.Regions))) // failed, with the account
@@ -168,7 +181,7 @@ func ReadAll(ctx context.Context, base aws.Config, t Targets, opts Options, prog
 			regions := t.Regions
 			if t.AllRegions {
 				var err error
-				if err = p.do(ctx, func() error { regions, err = EnabledRegions(ctx, cfg); return err }); err != nil {
+				if regions, err = EnabledRegions(ctx, cfg); err != nil {
 					<-slots
 					fail(account, "", err.Error())
 					progress.AccountsDone.Add(1)

@@ -55,9 +55,6 @@ type Options struct {
 	Concurrency int
 	// Now stamps the snapshot. Default: time.Now.
 	Now func() time.Time
-
-	// pool, set by ReadAll, bounds and counts the calls of every read.
-	pool *pool
 }
 
 // reader is one read of an account.
@@ -89,12 +86,8 @@ func Read(ctx context.Context, cfg aws.Config, opts Options) (*snapshot.Snapshot
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	sem := make(chan struct{}, opts.Concurrency)
-	if opts.pool != nil {
-		sem = opts.pool.sem
-	}
 	r := &reader{cfg: cfg, opts: opts, ec2: ec2.NewFromConfig(cfg), ecs: ecs.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg),
-		ecr: ecr.NewFromConfig(cfg), sts: sts.NewFromConfig(cfg), sem: sem,
+		ecr: ecr.NewFromConfig(cfg), sts: sts.NewFromConfig(cfg), sem: make(chan struct{}, opts.Concurrency),
 		s: &snapshot.Snapshot{PullcheckSnapshot: snapshot.Version, Region: cfg.Region, ReadAt: opts.Now().UTC().Format(time.RFC3339)}}
 	if err := r.call(ctx, "sts:GetCallerIdentity", "", "the account's identifiers", func(ctx context.Context) error {
 		out, err := r.sts.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
@@ -181,9 +174,6 @@ func (r *reader) call(ctx context.Context, action, on, what string, fn func(cont
 		return ctx.Err()
 	}
 	r.calls.Add(1)
-	if r.opts.pool != nil {
-		r.opts.pool.calls.Add(1)
-	}
 	err := fn(ctx)
 	<-r.sem
 	if err == nil {
