@@ -102,7 +102,7 @@ func OrgAccounts(ctx context.Context, cfg aws.Config) ([]string, error) {
 	client := organizations.NewFromConfig(cfg)
 	var out []string
 	err := pages(func(token *string) (*string, error) {
-		page, err := client.ListAccounts(ctx, &organizations.ListAccountsInput{NextToken: token})
+		page, err := client.ListAccounts(ctx, &organizations.ListAccountsInput{NextToken: token, MaxResults: aws.Int32(20)})
 		if err != nil {
 			return nil, err
 		}
