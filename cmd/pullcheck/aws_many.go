@@ -124,8 +124,9 @@ func runMany(m *manyFlags, c awsCommon, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "pullcheck aws:", err)
 		return 2
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), readTimeout)
-	defer cancel()
+	// each account and region has its own bound (PairTimeout): a large
+	// organization may take longer in all
+	ctx := context.Background()
 	var opts []func(*config.LoadOptions) error
 	if c.region != "" {
 		opts = append(opts, config.WithRegion(c.region))

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -74,6 +75,10 @@ func (p *pool) Do(req *http.Request) (*http.Response, error) {
 	p.calls.Add(1)
 	return p.next.Do(req)
 }
+
+// PairTimeout bounds the read of each account and region, from when it
+// starts (not while it waits for its turn).
+const PairTimeout = 10 * time.Minute
 
 // unbounded is the concurrency of each read of a ReadAll: the pool bounds
 // them all.
@@ -148,6 +153,8 @@ func ReadAll(ctx context.Context, base aws.Config, t Targets, opts Options, prog
 		defer progress.Done.Add(1)
 		cfg = cfg.Copy()
 		cfg.Region = region
+		ctx, cancel := context.WithTimeout(ctx, PairTimeout)
+		defer cancel()
 		s, err := Read(ctx, cfg, opts)
 		if err != nil {
 			fail(account, region, Reason(err))
