@@ -169,7 +169,8 @@ func TestPullcheckAWSManyBadFlags(t *testing.T) {
 		{[]string{"-accounts", "100000000001,100000000002", "-assume-role", "arn:aws:iam::100000000001:role/PullCheck"},
 			`pullcheck aws: -assume-role: "arn:aws:iam::100000000001:role/PullCheck" does not say where the account goes ({account})`},
 		{[]string{"-accounts", "org", "-assume-role", "PullCheck"}, `pullcheck aws: -assume-role: "PullCheck" is not a role ARN (arn:aws:iam::{account}:role/NAME)`},
-		{[]string{"-concurrency", "0"}, "pullcheck aws: -concurrency 0: want 1 or more"},
+		{[]string{"-concurrency", "0"}, "pullcheck aws: -concurrency 0: want a number, 1 or more"},
+		{[]string{"-concurrency", "many"}, "pullcheck aws: -concurrency many: want a number, 1 or more"},
 		{[]string{"-accounts", "@missing.txt", "-assume-role", roleTemplate}, "pullcheck aws: -accounts: open missing.txt: no such file or directory"},
 	} {
 		code, out, errs := pullcheck(t, "", append([]string{"aws"}, c.args...)...)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,7 +22,9 @@ import (
 // manyFlags are the flags of pullcheck aws for many accounts and regions.
 type manyFlags struct {
 	regions, accounts, assumeRole *string
-	concurrency                   *int
+	// concurrency is a string so that a bad value is one line, as the
+	// others' are
+	concurrency *string
 }
 
 // addManyFlags defines -regions, -accounts, -assume-role and -concurrency.
@@ -30,7 +33,7 @@ func addManyFlags(flags *flag.FlagSet) *manyFlags {
 		regions:     flags.String("regions", "", "regions to read, comma-separated, or all: those each account has enabled"),
 		accounts:    flags.String("accounts", "", "accounts to read (with -assume-role): ids comma-separated, org (the organization's active accounts) or @FILE (one id a line)"),
 		assumeRole:  flags.String("assume-role", "", "the role to assume in each account, arn:aws:iam::{account}:role/NAME"),
-		concurrency: flags.Int("concurrency", pullaws.DefaultPoolConcurrency, "calls in flight at most, over every account and region"),
+		concurrency: flags.String("concurrency", strconv.Itoa(pullaws.DefaultPoolConcurrency), "calls in flight at most, over every account and region"),
 	}
 }
 
@@ -57,18 +60,22 @@ type awsCommon struct {
 var regionName = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
 
 // targets checks the flags' values and turns them into what to read.
-func (m *manyFlags) targets(c awsCommon) (pullaws.Targets, error) {
+func (m *manyFlags) targets(c awsCommon) (pullaws.Targets, int, error) {
 	var t pullaws.Targets
+	n, err := strconv.Atoi(*m.concurrency)
+	if err != nil || n < 1 {
+		return t, 0, fmt.Errorf("-concurrency %s: want a number, 1 or more", *m.concurrency)
+	}
 	switch r := *m.regions; {
 	case r != "" && c.region != "":
-		return t, errors.New("-region and -regions: pass one")
+		return t, 0, errors.New("-region and -regions: pass one")
 	case r == "all":
 		t.AllRegions = true
 	case r != "":
 		for _, name := range strings.Split(r, ",") {
 			name = strings.TrimSpace(name)
 			if !regionName.MatchString(name) {
-				return t, fmt.Errorf("-regions: %q is not a region (eu-west-1,us-east-1 or all)", name)
+				return t, 0, fmt.Errorf("-regions: %q is not a region (eu-west-1,us-east-1 or all)", name)
 			}
 			t.Regions = append(t.Regions, name)
 		}
@@ -80,37 +87,33 @@ func (m *manyFlags) targets(c awsCommon) (pullaws.Targets, error) {
 	case strings.HasPrefix(a, "@"):
 		raw, err := os.ReadFile(a[1:])
 		if err != nil {
-			return t, fmt.Errorf("-accounts: %v", err)
+			return t, 0, fmt.Errorf("-accounts: %v", err)
 		}
 		if t.Accounts, err = pullaws.ParseAccounts(string(raw)); err != nil {
-			return t, fmt.Errorf("-accounts %s: %v", a, err)
+			return t, 0, fmt.Errorf("-accounts %s: %v", a, err)
 		}
 	default:
-		var err error
 		if t.Accounts, err = pullaws.ParseAccounts(a); err != nil {
-			return t, fmt.Errorf("-accounts: %v", err)
+			return t, 0, fmt.Errorf("-accounts: %v", err)
 		}
 	}
 	if *m.accounts != "" && *m.assumeRole == "" {
-		return t, errors.New("-accounts needs -assume-role, the role to assume in each account (arn:aws:iam::{account}:role/NAME)")
+		return t, 0, errors.New("-accounts needs -assume-role, the role to assume in each account (arn:aws:iam::{account}:role/NAME)")
 	}
 	if r := *m.assumeRole; r != "" {
 		if *m.accounts == "" {
-			return t, errors.New("-assume-role needs -accounts: ids, org or @FILE")
+			return t, 0, errors.New("-assume-role needs -accounts: ids, org or @FILE")
 		}
 		n := len(t.Accounts)
 		if t.Org {
 			n = 2
 		}
 		if err := pullaws.ValidRoleTemplate(r, n); err != nil {
-			return t, fmt.Errorf("-assume-role: %v", err)
+			return t, 0, fmt.Errorf("-assume-role: %v", err)
 		}
 		t.RoleTemplate = r
 	}
-	if *m.concurrency < 1 {
-		return t, fmt.Errorf("-concurrency %d: want 1 or more", *m.concurrency)
-	}
-	return t, nil
+	return t, n, nil
 }
 
 // runMany is pullcheck aws over many accounts and regions: each account
@@ -119,7 +122,7 @@ func (m *manyFlags) targets(c awsCommon) (pullaws.Targets, error) {
 // one line on standard error and an input of the report that hides its
 // services, saying why; it exits 2 only when none could be read.
 func runMany(m *manyFlags, c awsCommon, stdout, stderr io.Writer) int {
-	t, err := m.targets(c)
+	t, concurrency, err := m.targets(c)
 	if err != nil {
 		fmt.Fprintln(stderr, "pullcheck aws:", err)
 		return 2
@@ -152,7 +155,7 @@ func runMany(m *manyFlags, c awsCommon, stdout, stderr io.Writer) int {
 	}
 	var progress pullaws.Progress
 	stop := showProgress(stderr, &progress)
-	res, err := pullaws.ReadAll(ctx, cfg, t, pullaws.Options{Clusters: c.clusters, Services: c.services, Concurrency: *m.concurrency}, &progress)
+	res, err := pullaws.ReadAll(ctx, cfg, t, pullaws.Options{Clusters: c.clusters, Services: c.services, Concurrency: concurrency}, &progress)
 	stop()
 	if err != nil {
 		fmt.Fprintln(stderr, "pullcheck aws:", firstLine(err))
