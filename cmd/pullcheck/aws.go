@@ -36,8 +36,10 @@ func runAWS(args []string, stdout, stderr io.Writer) int {
 	var clusters, services list
 	flags.Var(&clusters, "cluster", "a cluster name or ARN (repeatable; default: every cluster of the region)")
 	flags.Var(&services, "service", "a service name or ARN (repeatable; default: every service of the clusters)")
+	many := addManyFlags(flags)
 	flags.Usage = func() {
 		fmt.Fprintln(stderr, "usage: pullcheck aws [-region R] [-profile P] [-cluster C]... [-service S]... [-save FILE] [-stopped N] [-format text|json|sarif] [-mermaid] [-require-private]")
+		fmt.Fprintln(stderr, "       pullcheck aws -regions R,R|all [-accounts ID,ID|org|@FILE -assume-role ROLE-ARN] [-concurrency N] ...")
 		flags.PrintDefaults()
 	}
 	if err := flags.Parse(args); err != nil {
@@ -54,6 +56,9 @@ func runAWS(args []string, stdout, stderr io.Writer) int {
 	if *format != "text" && *format != "json" && *format != "sarif" {
 		fmt.Fprintf(stderr, "pullcheck aws: -format %s: want text, json or sarif\n", *format)
 		return 2
+	}
+	if many.given(flags) {
+		return runMany(many, awsCommon{*region, *profile, *save, *format, *mermaid, *requirePrivate, clusters, services, *stopped}, stdout, stderr)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), readTimeout)
 	defer cancel()

@@ -5,7 +5,7 @@ import "strings"
 // Operation is one API call the reader makes, with what it reads.
 type Operation struct {
 	// Action is the IAM action ("ec2:DescribeRouteTables"); every one is a
-	// Describe*, List* or Get*.
+	// Describe*, List* or Get*, but sts:AssumeRole.
 	Action string
 	// Reads says what for.
 	Reads string
@@ -15,7 +15,10 @@ type Operation struct {
 // read-only policy (the README lists exactly these). A call not in this
 // table is refused before it is sent.
 var Operations = []Operation{
+	{"sts:AssumeRole", "with -assume-role, one session per account (the caller's policy; the one call that is not a read)"},
+	{"organizations:ListAccounts", "with -accounts org, the organization's active accounts (the caller's policy)"},
 	{"sts:GetCallerIdentity", "the account the credentials belong to"},
+	{"ec2:DescribeRegions", "with -regions all, the regions the account has enabled"},
 	{"ecs:ListClusters", "the clusters of the region (unless -cluster names them)"},
 	{"ecs:DescribeClusters", "each cluster's default capacity provider strategy"},
 	{"ecs:ListServices", "the services of each cluster (unless -service names them)"},

@@ -21,6 +21,7 @@ func FuzzReadSnapshot(f *testing.F) {
 	}
 	f.Add([]byte(`{"pullcheckSnapshot": 1, "account": "1", "region": "r", "ecs": {"services": [{"clusterArn": "", "serviceName": "s"}]}}`))
 	f.Add([]byte(`{"pullcheckSnapshot": 1, "account": "1", "region": "r", "ec2": {"RouteTables": [{"RouteTableId": "rtb-1", "Routes": [{"NatGatewayId": "nat-1"}]}]}}`))
+	f.Add([]byte(`{"pullcheckSnapshot": 2, "snapshots": [{"pullcheckSnapshot": 1, "account": "1", "region": "r"}], "failed": [{"account": "2", "reason": "x"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := NewReader()
 		src := &pullpath.Source{Path: "fuzz.json", Data: data}

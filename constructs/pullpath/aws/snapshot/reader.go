@@ -20,17 +20,17 @@ func NewReader() *Reader { return &Reader{} }
 // Takes says whether src is a snapshot.
 func (r *Reader) Takes(src *pullpath.Source) bool { return !src.Dir && Is(src.Data) }
 
-// Read reads one snapshot.
+// Read reads one snapshot, or a set of them.
 func (r *Reader) Read(src *pullpath.Source) error {
 	name := src.Path
 	if name == "-" {
 		name = "standard input"
 	}
-	s, err := Decode(src.Data)
+	set, err := DecodeAll(src.Data)
 	if err != nil {
 		return fmt.Errorf("%s: %v", name, err)
 	}
-	r.m.Merge(Model(s))
+	r.m.Merge(SetModel(set))
 	return nil
 }
 

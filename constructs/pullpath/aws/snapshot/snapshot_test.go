@@ -36,7 +36,9 @@ func TestTakesSnapshotsOnly(t *testing.T) {
 
 func TestRefusesOtherVersionsAndEnvironments(t *testing.T) {
 	for _, c := range []struct{ doc, want string }{
-		{`{"pullcheckSnapshot": 2, "account": "1", "region": "r"}`, "snapshot version 2: this pullcheck reads version 1"},
+		{`{"pullcheckSnapshot": 3, "account": "1", "region": "r"}`, "snapshot version 3: this pullcheck reads versions 1 (an account and region) and 2 (a set)"},
+		{`{"pullcheckSnapshot": 2, "account": "1", "region": "r"}`, "a set of no snapshot"},
+		{`{"pullcheckSnapshot": 2, "snapshots": [{"pullcheckSnapshot": 1, "region": "r"}]}`, "snapshot 1: without an account or a region"},
 		{`{"pullcheckSnapshot": 1, "region": "eu-west-1"}`, "without an account or a region"},
 		{`{"pullcheckSnapshot": 1, "account": "1", "region": "r", "ecs": []}`, "not a pullcheck snapshot"},
 	} {
