@@ -237,6 +237,34 @@ func toInternet(r *Rule, v *VPC) Tri {
 
 var ecrHost = regexp.MustCompile(`^([0-9]{12}|\$\{[^}]*\})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+|\$\{[^}]*\})\.(amazonaws\.com(?:\.cn)?|\$\{[^}]*\})$`)
 
+// ECRImage is a private ECR image reference, split.
+type ECRImage struct {
+	Account, Region, Repo, Tag, Digest string
+}
+
+// ParseECRImage splits a private ECR image reference
+// (ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO[:TAG][@DIGEST]), and says
+// false for an image of any other registry. A reference with neither tag
+// nor digest means the tag latest.
+func ParseECRImage(image string) (ECRImage, bool) {
+	host, repo := registry(image)
+	m := ecrHost.FindStringSubmatch(host)
+	if m == nil || repo == "" {
+		return ECRImage{}, false
+	}
+	im := ECRImage{Account: m[1], Region: m[2], Repo: repo}
+	rest := strings.TrimPrefix(image, host+"/")
+	if i := strings.IndexByte(rest, '@'); i >= 0 {
+		rest, im.Digest = rest[:i], rest[i+1:]
+	}
+	if i := strings.LastIndexByte(rest, ':'); i >= 0 {
+		im.Tag = rest[i+1:]
+	} else if im.Digest == "" {
+		im.Tag = "latest"
+	}
+	return im, true
+}
+
 // registry splits an image into its registry host and repository path.
 func registry(image string) (host, repo string) {
 	name := image

@@ -38,6 +38,12 @@ var privateRanges = []netip.Prefix{
 	netip.MustParsePrefix("127.0.0.0/8"),
 }
 
+// PrivateAddr says whether a is an address no AWS public service has: a
+// VPC's own kind (RFC 1918, 100.64.0.0/10), link-local or loopback.
+func PrivateAddr(a netip.Addr) bool {
+	return privateBlock(netip.PrefixFrom(a, a.BitLen()))
+}
+
 // privateBlock says whether every address of p is private.
 func privateBlock(p netip.Prefix) bool {
 	return slices.ContainsFunc(privateRanges, func(r netip.Prefix) bool {

@@ -19,8 +19,7 @@ func (j *judgement) imageMissing() {
 		for _, c := range t.Containers {
 			switch {
 			case c.Found == No:
-				host, _ := registry(c.Image)
-				if m := ecrHost.FindStringSubmatch(host); m == nil || m[2] != j.s.In.Region {
+				if im, ok := ParseECRImage(c.Image); !ok || im.Region != j.s.In.Region {
 					continue // another registry's image: PRIVATEPULL-IMAGE-REGISTRY judges its way
 				}
 				j.find("PRIVATEPULL-IMAGE-MISSING", "error", &t.Node,

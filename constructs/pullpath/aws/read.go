@@ -907,9 +907,9 @@ func (r *reader) readECR(ctx context.Context) {
 	var images []image
 	for _, t := range r.s.ECS.TaskDefinitions {
 		for _, c := range t.ContainerDefinitions {
-			account, region, repo, tag, digest, ok := snapshot.ParseImage(c.Image)
-			im := image{account, repo, tag, digest}
-			if ok && region == r.cfg.Region && !slices.Contains(images, im) {
+			ref, ok := pullpath.ParseECRImage(c.Image)
+			im := image{ref.Account, ref.Repo, ref.Tag, ref.Digest}
+			if ok && ref.Region == r.cfg.Region && !slices.Contains(images, im) {
 				images = append(images, im)
 			}
 		}

@@ -13,6 +13,8 @@ import (
 	"net/netip"
 	"regexp"
 	"strings"
+
+	"github.com/privatepull/privatepull/constructs/pullpath"
 )
 
 // Explanation is what a message says.
@@ -71,25 +73,6 @@ func matches(p pattern, msg string) bool {
 	return true
 }
 
-// private are the blocks a VPC may use for its own addresses.
-var private = []netip.Prefix{
-	netip.MustParsePrefix("10.0.0.0/8"),
-	netip.MustParsePrefix("172.16.0.0/12"),
-	netip.MustParsePrefix("192.168.0.0/16"),
-	netip.MustParsePrefix("100.64.0.0/10"),
-}
-
-// Private says whether a is an address a VPC may use for its own
-// interfaces (RFC 1918 and the shared 100.64.0.0/10 block).
-func Private(a netip.Addr) bool {
-	for _, p := range private {
-		if p.Contains(a) {
-			return true
-		}
-	}
-	return false
-}
-
 // place says what the address of a failed connection means, without the
 // account: a private address is an endpoint (or the task's own VPC) that was
 // reached but dropped the connection; a public one is a name that did not
@@ -98,7 +81,7 @@ func place(a netip.Addr, c *Cause) string {
 	switch {
 	case c == LayerDownload || c == LayerDenied:
 		return "the layer download to S3; S3's addresses are those of the prefix list com.amazonaws.REGION.s3"
-	case Private(a):
+	case pullpath.PrivateAddr(a):
 		return "a private address: an interface endpoint (or something else in the VPC) answers the name, but a security group or network ACL drops the connection"
 	}
 	return "a public address: the name did not resolve to an interface endpoint (none, private DNS off, or the VPC's DNS attributes off), and the tasks have no way out to it"

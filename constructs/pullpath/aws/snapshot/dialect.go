@@ -157,8 +157,8 @@ func (d *dialect) fix(c pullpath.Change) string {
 			"O=$(" + d.cli("ec2", "create-dhcp-options", "--dhcp-configurations 'Key=domain-name-servers,Values=AmazonProvidedDNS'", "--query DhcpOptions.DhcpOptionsId --output text") + ") && " +
 			d.cli("ec2", "associate-dhcp-options", "--dhcp-options-id $O", "--vpc-id", at)
 	case pullpath.PushImage:
-		_, _, repo, _, _, _ := ParseImage(c.Image)
-		return fmt.Sprintf("push it (docker push %s), or register a revision of %s with an image that aws ecr list-images --region %s --repository-name %s lists", c.Image, at, region, repo)
+		im, _ := pullpath.ParseECRImage(c.Image)
+		return fmt.Sprintf("push it (docker push %s), or register a revision of %s with an image that aws ecr list-images --region %s --repository-name %s lists", c.Image, at, region, im.Repo)
 	}
 	return ""
 }

@@ -549,69 +549,33 @@ func (mp *mapper) container(c ContainerDefinition) *pullpath.Container {
 	for _, sec := range c.Secrets {
 		x.Secrets = append(x.Secrets, pullpath.Secret{Store: pullpath.SecretStore(sec.ValueFrom), From: sec.ValueFrom})
 	}
-	ref, ok := parseImage(c.Image)
-	if !ok || ref.region != mp.s.Region {
+	ref, ok := pullpath.ParseECRImage(c.Image)
+	if !ok || ref.Region != mp.s.Region {
 		return x
 	}
 	for _, im := range mp.s.ECR.Images {
-		if im.RepositoryName == ref.repo && (im.RegistryId == "" || im.RegistryId == ref.account) &&
-			((ref.digest != "" && im.ImageDigest == ref.digest) || (ref.digest == "" && slices.Contains(im.ImageTags, ref.tag))) {
+		if im.RepositoryName == ref.Repo && (im.RegistryId == "" || im.RegistryId == ref.Account) &&
+			((ref.Digest != "" && im.ImageDigest == ref.Digest) || (ref.Digest == "" && slices.Contains(im.ImageTags, ref.Tag))) {
 			x.Found = pullpath.Yes
 			return x
 		}
 	}
 	for _, c := range mp.s.ECR.PullThroughCacheRules {
-		if c.EcrRepositoryPrefix == "ROOT" || strings.HasPrefix(ref.repo, c.EcrRepositoryPrefix+"/") {
+		if c.EcrRepositoryPrefix == "ROOT" || strings.HasPrefix(ref.Repo, c.EcrRepositoryPrefix+"/") {
 			return x // a cache creates the repository on the first pull: PRIVATEPULL-PULL-THROUGH-CACHE judges it
 		}
 	}
 	for _, f := range mp.s.ECR.ImageFailures {
-		if f.RepositoryName == ref.repo && (f.RegistryId == "" || f.RegistryId == ref.account) &&
-			(f.FailureCode == "RepositoryNotFound" || (ref.digest != "" && f.ImageId.ImageDigest == ref.digest) || (ref.digest == "" && f.ImageId.ImageTag == ref.tag)) {
+		if f.RepositoryName == ref.Repo && (f.RegistryId == "" || f.RegistryId == ref.Account) &&
+			(f.FailureCode == "RepositoryNotFound" || (ref.Digest != "" && f.ImageId.ImageDigest == ref.Digest) || (ref.Digest == "" && f.ImageId.ImageTag == ref.Tag)) {
 			x.Found, x.FoundWhy = pullpath.No, f.FailureCode+": "+cmpOr(f.FailureReason, "the registry does not have it")
 			return x
 		}
 	}
-	if why := mp.why("ecr:DescribeImages", ref.repo); why != "" {
+	if why := mp.why("ecr:DescribeImages", ref.Repo); why != "" {
 		x.FoundWhy = why
 	}
 	return x
-}
-
-// imageRef is an image of a private ECR registry.
-type imageRef struct {
-	account, region, repo, tag, digest string
-}
-
-// parseImage splits ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO[:TAG][@DIGEST].
-func parseImage(image string) (imageRef, bool) {
-	host, rest, ok := strings.Cut(image, "/")
-	if !ok {
-		return imageRef{}, false
-	}
-	parts := strings.Split(host, ".")
-	if len(parts) < 6 || parts[1] != "dkr" || !strings.HasPrefix(parts[2], "ecr") {
-		return imageRef{}, false
-	}
-	r := imageRef{account: parts[0], region: parts[3]}
-	if i := strings.IndexByte(rest, '@'); i >= 0 {
-		rest, r.digest = rest[:i], rest[i+1:]
-	}
-	if i := strings.LastIndexByte(rest, ':'); i >= 0 {
-		rest, r.tag = rest[:i], rest[i+1:]
-	} else if r.digest == "" {
-		r.tag = "latest"
-	}
-	r.repo = rest
-	return r, r.repo != ""
-}
-
-// ParseImage returns the registry account, region, repository, tag and
-// digest of a private ECR image, and false for any other image. A
-// reference with neither tag nor digest means the tag latest.
-func ParseImage(image string) (account, region, repo, tag, digest string, ok bool) {
-	r, ok := parseImage(image)
-	return r.account, r.region, r.repo, r.tag, r.digest, ok
 }
 
 func (mp *mapper) caches() {

@@ -120,7 +120,7 @@ func (mp *mapper) stoppedTask(svc *pullpath.Service, t Task) *pullpath.StoppedTa
 		}
 		st.Failure = failure + " to " + st.Addr + " (" + where + ")"
 		st.Rules = keep(st.Rules, droppedInside)
-	case explain.Private(a):
+	case pullpath.PrivateAddr(a):
 		st.Place = "a private address outside the VPC's blocks: a peered VPC, a shared endpoint, or what custom DNS servers answered"
 		st.Failure = failure + " to " + st.Addr
 	default:
